@@ -1,1 +1,106 @@
-//! Grouping.
+//! Turning a list of catalogued photos into groups a person browses: a date tree
+//! (year, month, day) and events (runs of photos split at unusually long gaps).
+//! Later: places and semantic clusters.
+
+mod dates;
+mod events;
+mod labels;
+
+pub use dates::group_by_date;
+pub use events::{EventOptions, group_by_event};
+pub use labels::{day_label, range_label};
+
+use crate::metadata::Timestamp;
+use crate::store::PhotoRecord;
+
+/// Depth of a group in the date tree; events are their own kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupLevel {
+    Year,
+    Month,
+    Day,
+    Event,
+    /// Photos without any date (rare: only when even the file time is unknown).
+    Undated,
+}
+
+impl GroupLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Year => "year",
+            Self::Month => "month",
+            Self::Day => "day",
+            Self::Event => "event",
+            Self::Undated => "undated",
+        }
+    }
+}
+
+/// A named set of photos, in capture order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub level: GroupLevel,
+    /// Stable key: `2019`, `2019-07`, `2019-07-13`, or the event's first photo time.
+    pub key: String,
+    pub label: String,
+    /// Absolute paths, oldest first.
+    pub photos: Vec<String>,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+}
+
+/// Dated photos sorted by capture time (then path), and the undated ones.
+fn sort_by_time(photos: &[PhotoRecord]) -> (Vec<(&PhotoRecord, Timestamp)>, Vec<&PhotoRecord>) {
+    let mut dated: Vec<_> = photos
+        .iter()
+        .filter_map(|p| p.taken.map(|t| (p, t.at)))
+        .collect();
+    dated.sort_by(|a, b| {
+        a.1.local
+            .cmp(&b.1.local)
+            .then_with(|| a.0.path.cmp(&b.0.path))
+    });
+    let undated = photos.iter().filter(|p| p.taken.is_none()).collect();
+    (dated, undated)
+}
+
+fn undated_group(undated: &[&PhotoRecord]) -> Option<Group> {
+    (!undated.is_empty()).then(|| Group {
+        level: GroupLevel::Undated,
+        key: "undated".into(),
+        label: "No date".into(),
+        photos: undated.iter().map(|p| p.path.clone()).collect(),
+        start: None,
+        end: None,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::library::PhotoKind;
+    use crate::metadata::{CaptureTime, DateSource, parse_exif_datetime};
+    use crate::store::{PhotoRecord, ThumbStatus};
+
+    /// A photo taken at `when` (`YYYY:MM:DD HH:MM:SS`), or undated.
+    pub fn photo(path: &str, when: Option<&str>) -> PhotoRecord {
+        let taken = when.map(|w| CaptureTime {
+            at: parse_exif_datetime(w).expect("valid test date"),
+            source: DateSource::Exif,
+        });
+        PhotoRecord {
+            path: path.into(),
+            size: 1,
+            mtime_ns: 0,
+            kind: PhotoKind::Jpeg,
+            taken,
+            gps: None,
+            orientation: None,
+            make: None,
+            model: None,
+            width: None,
+            height: None,
+            error: None,
+            thumb: ThumbStatus::None,
+        }
+    }
+}

@@ -27,8 +27,14 @@ pub fn decode(
         return Err(ImagingError::Empty);
     }
     if is_jpeg(data) {
-        if let Some(img) = decode_jpeg_scaled(data, min_side)? {
-            return Ok(img);
+        match decode_jpeg_scaled(data, min_side) {
+            Ok(Some(img)) => return Ok(img),
+            Ok(None) => {}
+            // A second, more lenient decoder often reads what the first refuses.
+            Err(ImagingError::Decode(first)) => {
+                return decode_generic(data).map_err(|_| ImagingError::Decode(first));
+            }
+            Err(e) => return Err(e),
         }
     }
     decode_generic(data)

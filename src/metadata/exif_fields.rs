@@ -21,6 +21,9 @@ pub fn fill_from_exif(exif: &Exif, meta: &mut PhotoMetadata) {
         Tag::OffsetTimeDigitized,
     );
     meta.date_time_ifd0 = date(Tag::DateTime, Tag::SubSecTime, Tag::OffsetTime);
+    if meta.date_time_original.is_none() {
+        meta.date_time_original = maker_note(exif).and_then(super::vendor::reconyx_date);
+    }
     meta.gps = read_gps(exif);
     meta.orientation = field(exif, Tag::Orientation)
         .and_then(|f| f.value.get_uint(0))
@@ -30,6 +33,13 @@ pub fn fill_from_exif(exif: &Exif, meta: &mut PhotoMetadata) {
     meta.model = ascii(exif, Tag::Model);
     meta.exif_width = field(exif, Tag::PixelXDimension).and_then(|f| f.value.get_uint(0));
     meta.exif_height = field(exif, Tag::PixelYDimension).and_then(|f| f.value.get_uint(0));
+}
+
+fn maker_note(exif: &Exif) -> Option<&[u8]> {
+    match &field(exif, Tag::MakerNote)?.value {
+        Value::Undefined(bytes, _) => Some(bytes),
+        _ => None,
+    }
 }
 
 fn field(exif: &Exif, tag: Tag) -> Option<&Field> {

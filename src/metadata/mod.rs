@@ -9,6 +9,7 @@
 mod exif_fields;
 mod filename;
 mod timestamp;
+mod vendor;
 mod xmp;
 
 use std::io::{BufReader, Cursor, Read};
@@ -156,10 +157,17 @@ pub fn read_from_bytes(data: &[u8]) -> PhotoMetadata {
                 .push(format!("the EXIF block cannot be read ({reason})"));
         }
     }
-    if meta.date_time_original.is_none() {
+    if meta.date_time_original.is_none() || meta.orientation.is_none() {
         let xmp = xmp::read_xmp_dates(data);
-        meta.date_time_original = xmp.original;
+        meta.date_time_original = meta.date_time_original.or(xmp.original);
         meta.date_time_digitized = meta.date_time_digitized.or(xmp.digitized);
+        meta.orientation = meta.orientation.or(xmp.orientation);
+    }
+    if meta.date_time_original.is_none() {
+        let vendor = vendor::read_vendor_blocks(data);
+        meta.date_time_original = vendor.date_time_original;
+        meta.make = meta.make.take().or(vendor.make);
+        meta.model = meta.model.take().or(vendor.model);
     }
     if let Ok((w, h)) = image::ImageReader::new(Cursor::new(data))
         .with_guessed_format()

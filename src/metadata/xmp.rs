@@ -14,7 +14,7 @@ static PACKET_END: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</x:xmpmeta>|</x:xapmeta>").expect("valid pattern"));
 static DATE_PROPERTY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?:\b\w+:(?P<a>DateTimeOriginal|DateTimeDigitized|CreateDate|DateCreated)\s*=\s*"(?P<av>[^"]*)")|(?:<\w+:(?P<e>DateTimeOriginal|DateTimeDigitized|CreateDate|DateCreated)>(?P<ev>[^<]*)<)"#,
+        r#"(?:\b\w+:(?P<a>DateTimeOriginal|DateTimeDigitized|CreateDate|DateCreated|Orientation)\s*=\s*"(?P<av>[^"]*)")|(?:<\w+:(?P<e>DateTimeOriginal|DateTimeDigitized|CreateDate|DateCreated|Orientation)>(?P<ev>[^<]*)<)"#,
     )
     .expect("valid pattern")
 });
@@ -26,6 +26,8 @@ pub struct XmpDates {
     pub original: Option<Timestamp>,
     /// `xmp:CreateDate` or `exif:DateTimeDigitized`.
     pub digitized: Option<Timestamp>,
+    /// `tiff:Orientation`, 1-8.
+    pub orientation: Option<u8>,
 }
 
 /// Finds the XMP packet in `data` (any container) and reads its dates.
@@ -46,7 +48,15 @@ pub fn read_xmp_dates(data: &[u8]) -> XmpDates {
             (Some(n), Some(v), _, _) | (_, _, Some(n), Some(v)) => (n.as_bytes(), v.as_bytes()),
             _ => continue,
         };
-        let Some(ts) = std::str::from_utf8(value).ok().and_then(parse_iso_datetime) else {
+        let text = std::str::from_utf8(value).unwrap_or("");
+        if name == b"Orientation" {
+            dates.orientation =
+                dates
+                    .orientation
+                    .or(text.trim().parse().ok().filter(|o| (1..=8).contains(o)));
+            continue;
+        }
+        let Some(ts) = parse_iso_datetime(text) else {
             continue;
         };
         let slot = match name {
@@ -66,7 +76,7 @@ mod tests {
     fn attribute_and_element_forms() {
         let packet = br#"junk<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description
             exif:DateTimeOriginal="2013-07-05T03:18:27Z"/>
-            <xmp:CreateDate>2011-09-23T12:43:03+02:00</xmp:CreateDate></x:xmpmeta>"#;
+            <xmp:CreateDate>2011-09-23T12:43:03+02:00</xmp:CreateDate><tiff:Orientation>6</tiff:Orientation></x:xmpmeta>"#;
         let d = read_xmp_dates(packet);
         assert_eq!(
             d.original.map(|t| t.to_iso()).as_deref(),
