@@ -33,28 +33,34 @@ for copy in $(seq 1 10); do
 done
 
 now() { date +%s.%N; }
+# median_time CMD...: runs CMD 3 times (after `reset`, which clears its outputs) and prints the median seconds.
+median_time() {
+  local times=()
+  for _ in 1 2 3; do
+    reset; local t0; t0=$(now); "$@" > /dev/null 2>&1 || true; times+=("$(echo "$(now) - $t0" | bc)")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | sed -n 2p
+}
 row() { # set files tool seconds
   awk -v s="$1" -v n="$2" -v t="$3" -v sec="$4" 'BEGIN { printf "%-8s %6d  %-44s %8.2f s %9.1f files/s\n", s, n, t, sec, n / sec }'
 }
 TAGS=(-n -DateTimeOriginal -CreateDate -OffsetTimeOriginal -Orientation -GPSLatitude -GPSLongitude
       -GPSAltitude -Make -Model -ImageWidth -ImageHeight)
+vips_two_processes() { # dir n out
+  find "$1" -iname '*.jp*g' -print0 | xargs -0 -P 2 -n $(( ($2 + 1) / 2 )) vipsthumbnail --size 256 -o "$3/%s.jpg"
+}
 
+echo "median of 3 runs each; page cache warm; 2 cores"
 printf "%-8s %6s  %-44s %10s %15s\n" set files tool time rate
 for set in camera flowers; do
   dir=$WORK/camera; [ $set = flowers ] && dir=$DATA/labeled/flowers
   n=$(find "$dir" -iname '*.jp*g' | wc -l)
   find "$dir" -type f -exec cat {} + > /dev/null   # warm the page cache for everyone
-
-  t0=$(now); "$BIN" --catalog "$WORK/$set-meta.sqlite" scan "$dir" --no-thumbnails 2>/dev/null; t1=$(now)
-  row $set "$n" "photo-atlas scan --no-thumbnails" "$(echo "$t1 - $t0" | bc)"
-  t0=$(now); exiftool -fast2 -r -q -q -json "${TAGS[@]}" "$dir" > /dev/null || true; t1=$(now)
-  row $set "$n" "exiftool -fast2 (same tags)" "$(echo "$t1 - $t0" | bc)"
-
-  t0=$(now); PHOTO_ATLAS_CACHE=$WORK/$set-cache "$BIN" --catalog "$WORK/$set-thumbs.sqlite" scan "$dir" 2>/dev/null; t1=$(now)
-  row $set "$n" "photo-atlas scan (256 px thumbnails)" "$(echo "$t1 - $t0" | bc)"
-  mkdir -p "$WORK/vips-$set"
-  t0=$(now)
-  find "$dir" -iname '*.jp*g' -print0 | xargs -0 -P 2 -n $(( (n + 1) / 2 )) vipsthumbnail --size 256 -o "$WORK/vips-$set/%s.jpg" 2>/dev/null || true
-  t1=$(now)
-  row $set "$n" "vipsthumbnail --size 256 (2 processes)" "$(echo "$t1 - $t0" | bc)"
+  S=$WORK/state
+  reset() { rm -rf "$S"; mkdir -p "$S/vips"; }
+  export PHOTO_ATLAS_CACHE=$S/cache
+  row $set "$n" "photo-atlas scan --no-thumbnails" "$(median_time "$BIN" --catalog "$S/c.sqlite" scan "$dir" --no-thumbnails)"
+  row $set "$n" "exiftool -fast2 (same tags)" "$(median_time exiftool -fast2 -r -q -q -json "${TAGS[@]}" "$dir")"
+  row $set "$n" "photo-atlas scan (256 px thumbnails)" "$(median_time "$BIN" --catalog "$S/c.sqlite" scan "$dir")"
+  row $set "$n" "vipsthumbnail --size 256 (2 processes)" "$(median_time vips_two_processes "$dir" "$n" "$S/vips")"
 done

@@ -2,7 +2,7 @@
 //! It hides itself when stderr is not a terminal (pipes, CI logs).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,32 +11,35 @@ use crate::jobs::{ScanProgress, ScanStage};
 
 /// Draws `progress` until dropped.
 pub struct ProgressView {
-    stop: Arc<AtomicBool>,
+    /// Dropping the sender wakes the drawing thread at once.
+    stop: Option<mpsc::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl ProgressView {
     pub fn start(progress: Arc<ScanProgress>) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let stop_flag = stop.clone();
+        let (stop, stopped) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("progress-bar".into())
-            .spawn(move || draw_until(&progress, &stop_flag))
+            .spawn(move || draw_until(&progress, &stopped))
             .ok();
-        Self { stop, thread }
+        Self {
+            stop: Some(stop),
+            thread,
+        }
     }
 }
 
 impl Drop for ProgressView {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
+        drop(self.stop.take());
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
 }
 
-fn draw_until(progress: &ScanProgress, stop: &AtomicBool) {
+fn draw_until(progress: &ScanProgress, stopped: &mpsc::Receiver<()>) {
     let bar = ProgressBar::new(0);
     let style = ProgressStyle::with_template(
         "{spinner} {msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
@@ -45,7 +48,7 @@ fn draw_until(progress: &ScanProgress, stop: &AtomicBool) {
     if let Ok(style) = style {
         bar.set_style(style);
     }
-    while !stop.load(Ordering::Relaxed) {
+    while stopped.recv_timeout(Duration::from_millis(100)) == Err(RecvTimeoutError::Timeout) {
         let stage = progress.stage();
         match stage {
             ScanStage::Walking => bar.set_length(ScanProgress::get(&progress.found) as u64),
@@ -56,7 +59,6 @@ fn draw_until(progress: &ScanProgress, stop: &AtomicBool) {
         }
         let problems = ScanProgress::get(&progress.problems);
         bar.set_message(format!("{} ({problems} problems)", stage.describe()));
-        std::thread::sleep(Duration::from_millis(100));
     }
     bar.finish_and_clear();
 }

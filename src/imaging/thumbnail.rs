@@ -79,10 +79,13 @@ impl ThumbnailCache {
     pub fn store(&self, target: &Path, thumb: &RgbImage) -> Result<(), ImagingError> {
         let dir = target.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut tmp, JPEG_QUALITY)
+        // Encoded in memory first: the encoder writes in tiny pieces.
+        let mut encoded = Vec::with_capacity(32 * 1024);
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut encoded, JPEG_QUALITY)
             .encode_image(thumb)
             .map_err(|e| ImagingError::Encode(e.to_string()))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut tmp, &encoded)?;
         tmp.persist(target).map_err(|e| ImagingError::Io(e.error))?;
         Ok(())
     }
