@@ -388,3 +388,50 @@ fn thumbnail_only(file: &FoundFile, thumbs: Option<&ThumbnailCache>) -> Outcome 
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::PhotoKind;
+
+    fn found(path: &str, kind: PhotoKind) -> FoundFile {
+        FoundFile {
+            path: path.into(),
+            kind,
+            size: 10,
+            modified: None,
+        }
+    }
+
+    #[test]
+    fn a_file_deleted_after_the_walk_becomes_a_problem() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let gone = dir.path().join("gone.jpg").display().to_string();
+        let cache = ThumbnailCache::new(dir.path().join("cache"));
+        for thumbs in [None, Some(&cache)] {
+            match read_one(&found(&gone, PhotoKind::Jpeg), thumbs) {
+                Outcome::Problem(p) => assert!(p.reason.contains("disappeared"), "{}", p.reason),
+                _ => panic!("a vanished file must be reported as a problem"),
+            }
+        }
+    }
+
+    #[test]
+    fn heic_metadata_is_kept_and_its_preview_marked_unsupported() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.heic");
+        std::fs::write(&path, b"\0\0\0\x18ftypheic").expect("write");
+        let cache = ThumbnailCache::new(dir.path().join("cache"));
+        match read_one(
+            &found(&path.display().to_string(), PhotoKind::Heif),
+            Some(&cache),
+        ) {
+            Outcome::Photo(p) => {
+                assert_eq!(p.thumb, ThumbStatus::Unsupported);
+                assert_eq!(p.error, None);
+                assert_eq!(p.thumb.as_str(), "not supported yet");
+            }
+            _ => panic!("a HEIC file must be catalogued"),
+        }
+    }
+}
