@@ -5,7 +5,7 @@
 //! front end. Dependencies point one way:
 //!
 //! ```text
-//! cli / (later) app + ui  ->  scanner  ->  library, metadata, imaging, grouping  ->  store
+//! cli, app + ui  ->  workers  ->  scanner  ->  library, metadata, imaging, grouping  ->  store
 //! ```
 //!
 //! * [`library`] walks folders and recognises photo files.
@@ -15,9 +15,12 @@
 //! * [`scanner`] ties them together: an incremental, parallel, cancellable scan.
 //! * [`grouping`] turns catalogued photos into date groups and events.
 //! * [`jobs`] holds the progress counters and cancel token that long work shares with its caller.
+//! * [`workers`] runs catalog reads, scans and image loading on threads for the window.
+//! * [`app`] (state, commands) and [`ui`] (drawing) are the window; only they know egui.
 //!
 //! The user's photo folders are only ever opened for reading.
 
+pub mod app;
 pub mod cli;
 pub mod grouping;
 pub mod imaging;
@@ -26,3 +29,5 @@ pub mod library;
 pub mod metadata;
 pub mod scanner;
 pub mod store;
+pub mod ui;
+pub mod workers;

@@ -26,6 +26,18 @@ pub struct Cli {
 
     /// A folder to open in the window.
     pub folder: Option<PathBuf>,
+
+    /// Save a PNG of the window once the scan is done and the visible photos are drawn, then quit.
+    #[arg(long, value_name = "OUT.png")]
+    pub screenshot: Option<PathBuf>,
+
+    /// The view the window starts in.
+    #[arg(long, value_enum, default_value = "all")]
+    pub view: crate::app::ViewMode,
+
+    /// Open the photo with this index (0 = the oldest) in the viewer at start.
+    #[arg(long, value_name = "N")]
+    pub open_photo: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,13 +99,34 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut catalog = open_catalog(&locations)?;
             groups_cmd::run(&mut catalog, &locations, &folder, by, json)
         }
-        None => {
-            eprintln!(
-                "The Photo Atlas window is not built yet. Use `photo-atlas scan FOLDER` and \
-                 `photo-atlas groups FOLDER --by date|event`; `photo-atlas --help` lists everything."
-            );
+        None => open_window(cli, locations),
+    }
+}
+
+fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
+    if let Some(folder) = &cli.folder {
+        anyhow::ensure!(
+            folder.is_dir(),
+            "this is not a folder: {}",
+            folder.display()
+        );
+    }
+    let options = crate::app::AppOptions {
+        locations,
+        folder: cli.folder,
+        view: cli.view,
+        screenshot: cli.screenshot.clone(),
+        open_photo: cli.open_photo,
+    };
+    let outcome = crate::app::run_window(options)?;
+    match (cli.screenshot, outcome) {
+        (None, _) => Ok(ExitCode::SUCCESS),
+        (Some(_), Some(Ok(path))) => {
+            eprintln!("Saved {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
+        (Some(_), Some(Err(e))) => anyhow::bail!("no screenshot: {e}"),
+        (Some(_), None) => anyhow::bail!("no screenshot: the window closed before it was taken"),
     }
 }
 

@@ -4,8 +4,21 @@
 //! publishes its state through atomics, so any front end (terminal progress bar,
 //! window) can read it at its own pace without waiting on a lock the job holds.
 
+mod queue;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+
+pub use queue::LifoQueue;
+
+/// Called by a job when it has something new to show; the window passes a function
+/// that asks for a repaint, so jobs need not know about the GUI.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// A waker that does nothing (command line, tests).
+pub fn no_waker() -> Waker {
+    Arc::new(|| {})
+}
 
 /// A cheap, clonable flag that asks a job to stop at its next check point.
 #[derive(Clone, Debug, Default)]

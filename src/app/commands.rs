@@ -1,0 +1,210 @@
+//! Everything a user can ask the window to do, and how each request is carried out.
+
+use std::path::PathBuf;
+
+use super::{PhotoAtlasApp, ViewMode, Viewer};
+use crate::jobs::ScanProgress;
+use crate::workers::{IndexedGroup, LoaderReply, LoaderRequest, ScanJob};
+
+/// A request from the UI, applied after the frame is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Ask for a folder with the system's dialog.
+    PickFolder,
+    OpenFolder(PathBuf),
+    CancelScan,
+    SetView(ViewMode),
+    /// Scroll the grid to this section of the current view.
+    ScrollToSection(usize),
+    /// Show photo `index` (capture order) large.
+    OpenPhoto(usize),
+    ClosePhoto,
+    /// Next (+1) or previous (-1) photo in the viewer.
+    StepPhoto(isize),
+    ToggleProblems,
+    SetThumbSize(f32),
+    OpenExternally(PathBuf),
+    ShowInFolder(PathBuf),
+}
+
+impl PhotoAtlasApp {
+    pub(super) fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::PickFolder => self.pick_folder(ctx),
+            Command::OpenFolder(folder) => self.open_folder(ctx, folder),
+            Command::CancelScan => {
+                if let Some(job) = &self.scan {
+                    job.cancel.cancel();
+                }
+            }
+            Command::SetView(view) => {
+                self.view = view;
+                self.scroll_to = Some(0);
+            }
+            Command::ScrollToSection(i) => self.scroll_to = Some(i),
+            Command::OpenPhoto(index) => self.open_photo(index),
+            Command::ClosePhoto => self.viewer = None,
+            Command::StepPhoto(delta) => self.step_photo(delta),
+            Command::ToggleProblems => self.show_problems = !self.show_problems,
+            Command::SetThumbSize(size) => self.thumb_size = size.clamp(64.0, 320.0),
+            Command::OpenExternally(path) => self.launch(&path),
+            Command::ShowInFolder(path) => {
+                let folder = path.parent().map(PathBuf::from).unwrap_or(path);
+                self.launch(&folder);
+            }
+        }
+    }
+
+    fn open_folder(&mut self, ctx: &egui::Context, folder: PathBuf) {
+        if let Some(job) = self.scan.take() {
+            job.cancel.cancel();
+        }
+        self.snapshot = None;
+        self.viewer = None;
+        self.message = None;
+        self.folder = Some(folder.clone());
+        self.request_reload();
+        let waker = {
+            let ctx = ctx.clone();
+            std::sync::Arc::new(move || ctx.request_repaint()) as crate::jobs::Waker
+        };
+        self.scan = Some(ScanJob::start(&self.locations, folder, waker));
+    }
+
+    fn pick_folder(&mut self, ctx: &egui::Context) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("folder-dialog".into())
+            .spawn(move || {
+                let _ = tx.send(
+                    rfd::FileDialog::new()
+                        .set_title("Open a folder of photos")
+                        .pick_folder(),
+                );
+                ctx.request_repaint();
+            });
+        match spawned {
+            Ok(_) => self.folder_picker = Some(rx),
+            Err(e) => self.message = Some(format!("The folder dialog could not open: {e}")),
+        }
+    }
+
+    pub(super) fn poll_folder_picker(&mut self) {
+        let Some(rx) = &self.folder_picker else {
+            return;
+        };
+        match rx.try_recv() {
+            Ok(Some(folder)) => {
+                self.folder_picker = None;
+                self.commands.push(Command::OpenFolder(folder));
+            }
+            Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.folder_picker = None
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => {}
+        }
+    }
+
+    pub(super) fn take_dropped_folder(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .filter_map(|f| f.path.clone())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            // A dropped file means its folder. (`is_dir` is a metadata call, done once per drop.)
+            let folder = if path.is_dir() {
+                path
+            } else {
+                path.parent().map(PathBuf::from).unwrap_or(path)
+            };
+            self.commands.push(Command::OpenFolder(folder));
+        }
+    }
+
+    fn open_photo(&mut self, index: usize) {
+        let count = self.snapshot.as_ref().map_or(0, |s| s.photos.len());
+        if index < count {
+            self.viewer = Some(Viewer {
+                index,
+                zoom: 1.0,
+                pan: egui::Vec2::ZERO,
+                image: super::ThumbSlot::Missing,
+            });
+        }
+    }
+
+    fn step_photo(&mut self, delta: isize) {
+        let count = self.snapshot.as_ref().map_or(0, |s| s.photos.len());
+        if let Some(v) = &self.viewer {
+            let next = v.index as isize + delta;
+            if (0..count as isize).contains(&next) {
+                self.open_photo(next as usize);
+            }
+        }
+    }
+
+    fn launch(&mut self, path: &std::path::Path) {
+        let program = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        let result = if cfg!(windows) {
+            std::process::Command::new("explorer").arg(path).spawn()
+        } else {
+            std::process::Command::new(program).arg(path).spawn()
+        };
+        if let Err(e) = result {
+            self.message = Some(format!("Could not open it ({e}): {}", path.display()));
+        }
+    }
+
+    pub(super) fn receive_loader_replies(&mut self) {
+        while let Ok(reply) = self.loader.replies.try_recv() {
+            match reply {
+                LoaderReply::RecentFolders(folders) => self.recent = folders,
+                LoaderReply::Snapshot(requested, _) if self.folder.as_ref() != Some(&requested) => {
+                }
+                LoaderReply::Snapshot(_, Ok(snapshot)) => {
+                    self.all_photos = vec![IndexedGroup {
+                        level: crate::grouping::GroupLevel::Event,
+                        key: "all".into(),
+                        label: "All photos".into(),
+                        photos: (0..snapshot.photos.len()).collect(),
+                    }];
+                    self.snapshot = Some(snapshot);
+                    if let Some(index) = self.pending_open.take() {
+                        self.open_photo(index);
+                    }
+                }
+                LoaderReply::Snapshot(_, Err(e)) => {
+                    self.message = Some(format!("The catalog could not be read: {e}"))
+                }
+            }
+        }
+    }
+
+    pub(super) fn poll_scan(&mut self) {
+        let Some(job) = &self.scan else { return };
+        let Some(result) = job.poll() else { return };
+        let read = ScanProgress::get(&job.progress.read);
+        let elapsed = job.started.elapsed().as_secs_f64();
+        self.last_scan = Some(match result {
+            Ok(r) if r.cancelled => {
+                format!("Scan cancelled after {read} files; the rest is read next time.")
+            }
+            Ok(r) => format!(
+                "Scanned in {elapsed:.1} s: {} new or changed, {} removed.",
+                r.read, r.removed
+            ),
+            Err(e) => format!("The scan failed: {e}"),
+        });
+        self.scan = None;
+        self.request_reload();
+        self.loader.request(LoaderRequest::RecentFolders);
+    }
+}

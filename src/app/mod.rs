@@ -1,0 +1,236 @@
+//! The window: its state, and the one place where that state changes.
+//!
+//! Each frame the UI draws from the state and pushes [`Command`]s; `apply` carries
+//! them out after drawing. Everything slow (catalog reads, scans, decoding) runs in
+//! [`crate::workers`] threads that wake the window when they have news, so the UI
+//! thread never reads a file or waits on a job.
+
+mod commands;
+mod screenshot;
+mod textures;
+
+use std::path::PathBuf;
+use std::sync::mpsc::Receiver;
+use std::time::Instant;
+
+pub use commands::Command;
+pub use screenshot::ScreenshotOutcome;
+pub use textures::{TextureCache, ThumbSlot};
+
+use crate::imaging::ThumbnailCache;
+use crate::jobs::Waker;
+use crate::store::Locations;
+use crate::workers::{IndexedGroup, LibraryLoader, LibrarySnapshot, LoaderRequest, ScanJob};
+
+/// The ways to browse a library; the sidebar lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum ViewMode {
+    All,
+    Dates,
+    Events,
+}
+
+impl ViewMode {
+    pub const ALL: [ViewMode; 3] = [ViewMode::All, ViewMode::Dates, ViewMode::Events];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "All photos",
+            Self::Dates => "Dates",
+            Self::Events => "Events",
+        }
+    }
+}
+
+/// How the window was asked to start.
+#[derive(Clone, Debug)]
+pub struct AppOptions {
+    pub locations: Locations,
+    pub folder: Option<PathBuf>,
+    pub view: ViewMode,
+    /// Save a PNG of the window once everything visible is drawn, then quit.
+    pub screenshot: Option<PathBuf>,
+    /// Open the photo with this index (capture order) in the viewer at start.
+    pub open_photo: Option<usize>,
+}
+
+/// The photo shown large, and how it is zoomed.
+pub struct Viewer {
+    pub index: usize,
+    pub zoom: f32,
+    pub pan: egui::Vec2,
+    pub image: ThumbSlot,
+}
+
+/// The window's whole state.
+pub struct PhotoAtlasApp {
+    pub locations: Locations,
+    pub thumbnail_files: ThumbnailCache,
+    loader: LibraryLoader,
+    pub snapshot: Option<LibrarySnapshot>,
+    /// One group holding every photo, for the "All photos" view.
+    pub all_photos: Vec<IndexedGroup>,
+    pub folder: Option<PathBuf>,
+    pub recent: Vec<String>,
+    pub scan: Option<ScanJob>,
+    /// What the last finished scan did, in words.
+    pub last_scan: Option<String>,
+    pub view: ViewMode,
+    pub textures: TextureCache,
+    pub viewer: Option<Viewer>,
+    pub show_problems: bool,
+    pub thumb_size: f32,
+    /// Section of the grid to scroll to on the next frame.
+    pub scroll_to: Option<usize>,
+    /// A message for the user (an error, a hint), shown in the status bar.
+    pub message: Option<String>,
+    pub commands: Vec<Command>,
+    reload_requested: Option<Instant>,
+    folder_picker: Option<Receiver<Option<PathBuf>>>,
+    pub(crate) screenshot: Option<screenshot::ScreenshotState>,
+    pending_open: Option<usize>,
+}
+
+impl PhotoAtlasApp {
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
+        crate::ui::theme::apply(ctx);
+        let waker: Waker = {
+            let ctx = ctx.clone();
+            std::sync::Arc::new(move || ctx.request_repaint())
+        };
+        let loader = LibraryLoader::start(options.locations.clone(), waker.clone());
+        loader.request(LoaderRequest::RecentFolders);
+        let mut app = Self {
+            thumbnail_files: ThumbnailCache::new(options.locations.thumbnails()),
+            locations: options.locations.clone(),
+            loader,
+            snapshot: None,
+            all_photos: Vec::new(),
+            folder: None,
+            recent: Vec::new(),
+            scan: None,
+            last_scan: None,
+            view: options.view,
+            textures: TextureCache::new(waker),
+            viewer: None,
+            show_problems: false,
+            thumb_size: 160.0,
+            scroll_to: None,
+            message: None,
+            commands: Vec::new(),
+            reload_requested: None,
+            folder_picker: None,
+            screenshot: options.screenshot.map(screenshot::ScreenshotState::new),
+            pending_open: options.open_photo,
+        };
+        if let Some(folder) = options.folder {
+            app.commands.push(Command::OpenFolder(folder));
+        }
+        app
+    }
+
+    /// The screenshot's outcome, once taken (or failed), in screenshot mode.
+    pub fn screenshot_outcome(&self) -> Option<ScreenshotOutcome> {
+        self.screenshot
+            .as_ref()
+            .and_then(|s| s.outcome.lock().ok().and_then(|o| o.clone()))
+    }
+
+    /// Sections of the grid for the current view.
+    pub fn sections(&self) -> Vec<&IndexedGroup> {
+        self.snapshot
+            .as_ref()
+            .map(|s| sections_of(s, &self.all_photos, self.view))
+            .unwrap_or_default()
+    }
+
+    pub fn is_scanning(&self) -> bool {
+        self.scan.is_some()
+    }
+
+    /// Takes in what the workers have finished since the last frame.
+    fn poll_workers(&mut self, ctx: &egui::Context) {
+        self.receive_loader_replies();
+        self.poll_scan();
+        self.poll_folder_picker();
+        self.textures.receive(ctx);
+        if self.scan.is_some() {
+            let due = self
+                .reload_requested
+                .is_none_or(|t| t.elapsed().as_millis() > 700);
+            if due {
+                self.request_reload();
+            }
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        }
+    }
+
+    fn request_reload(&mut self) {
+        if let Some(folder) = &self.folder {
+            self.loader.request(LoaderRequest::Folder(folder.clone()));
+            self.reload_requested = Some(Instant::now());
+        }
+    }
+}
+
+impl eframe::App for PhotoAtlasApp {
+    fn update(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll_workers(ctx);
+        self.take_dropped_folder(ctx);
+        crate::ui::draw(self, ctx);
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(ctx, command);
+        }
+        self.textures.end_frame();
+        screenshot::step(self, ctx);
+    }
+}
+
+/// The grid's sections for a view: days (and "No date"), events, or everything.
+pub fn sections_of<'a>(
+    snap: &'a LibrarySnapshot,
+    all: &'a [IndexedGroup],
+    view: ViewMode,
+) -> Vec<&'a IndexedGroup> {
+    use crate::grouping::GroupLevel;
+    match view {
+        ViewMode::All => all.iter().collect(),
+        ViewMode::Dates => snap
+            .by_date
+            .iter()
+            .filter(|g| matches!(g.level, GroupLevel::Day | GroupLevel::Undated))
+            .collect(),
+        ViewMode::Events => snap.by_event.iter().collect(),
+    }
+}
+
+/// Opens the window and runs it until it is closed.
+pub fn run_window(options: AppOptions) -> anyhow::Result<Option<ScreenshotOutcome>> {
+    let icon = crate::ui::theme::app_icon();
+    let viewport = egui::ViewportBuilder::default()
+        .with_title("Photo Atlas")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([640.0, 400.0])
+        .with_drag_and_drop(true)
+        .with_icon(icon);
+    let native = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let outcome_out = outcome.clone();
+    eframe::run_native(
+        "Photo Atlas",
+        native,
+        Box::new(move |cc| {
+            let app = PhotoAtlasApp::new(&cc.egui_ctx, options);
+            if let Some(s) = &app.screenshot {
+                *outcome_out.lock().map_err(|_| "poisoned")? = Some(s.outcome.clone());
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))?;
+    let shared = outcome.lock().ok().and_then(|o| o.clone());
+    Ok(shared.and_then(|o| o.lock().ok().and_then(|o| o.clone())))
+}

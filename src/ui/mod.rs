@@ -1,0 +1,77 @@
+//! Drawing the window. Functions here read the app's state, draw it, and push
+//! [`Command`](crate::app::Command)s; they never read files or wait on jobs.
+
+mod empty_state;
+mod grid;
+mod problems;
+mod sidebar;
+mod status_bar;
+pub mod theme;
+mod viewer;
+
+pub use grid::GridLayout;
+
+use crate::app::PhotoAtlasApp;
+
+/// Draws one frame.
+pub fn draw(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+    status_bar::show(app, ctx);
+    if app.show_problems {
+        problems::show(app, ctx);
+    }
+    if app.folder.is_none() {
+        egui::CentralPanel::default().show(ctx, |ui| empty_state::show(app, ui));
+        drop_hint(ctx);
+        return;
+    }
+    if app.viewer.is_some() {
+        viewer::show(app, ctx);
+    } else {
+        sidebar::show(app, ctx);
+        egui::CentralPanel::default().show(ctx, |ui| grid::show(app, ui));
+    }
+    drop_hint(ctx);
+}
+
+/// Darkens the window and says what will happen while something is dragged over it.
+fn drop_hint(ctx: &egui::Context) {
+    if ctx.input(|i| i.raw.hovered_files.is_empty()) {
+        return;
+    }
+    let screen = ctx.content_rect();
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::new("drop-hint"),
+    ));
+    painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(170));
+    painter.text(
+        screen.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop to open this folder",
+        egui::FontId::proportional(28.0),
+        egui::Color32::WHITE,
+    );
+}
+
+/// "1 photo", "4,317 photos".
+pub fn count_label(n: usize, noun: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{grouped} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(super::count_label(1, "photo"), "1 photo");
+        assert_eq!(super::count_label(4317, "photo"), "4,317 photos");
+        assert_eq!(super::count_label(100_000, "photo"), "100,000 photos");
+    }
+}

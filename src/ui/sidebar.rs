@@ -1,0 +1,116 @@
+//! The sidebar: the ways to browse (All photos, Dates, Events; later Places,
+//! Clusters, Similar), and the groups of the current way, which scroll the grid.
+
+use crate::app::{Command, PhotoAtlasApp, ViewMode};
+use crate::grouping::GroupLevel;
+use crate::workers::IndexedGroup;
+
+use super::count_label;
+
+pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+    egui::SidePanel::left("sidebar")
+        .resizable(true)
+        .default_width(230.0)
+        .show(ctx, |ui| {
+            ui.add_space(6.0);
+            if let Some(folder) = &app.folder {
+                let name = folder.file_name().map_or_else(
+                    || folder.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                ui.heading(name);
+            }
+            ui.add_space(6.0);
+            for mode in ViewMode::ALL {
+                let text = egui::RichText::new(mode.label()).size(15.0);
+                if ui.selectable_label(app.view == mode, text).clicked() {
+                    app.commands.push(Command::SetView(mode));
+                }
+            }
+            ui.separator();
+            let Some(snap) = &app.snapshot else { return };
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| match app.view {
+                    ViewMode::All => {
+                        ui.label(
+                            egui::RichText::new(count_label(snap.photos.len(), "photo")).weak(),
+                        );
+                    }
+                    ViewMode::Dates => date_tree(ui, &snap.by_date, &mut app.commands),
+                    ViewMode::Events => {
+                        for (i, event) in snap.by_event.iter().enumerate() {
+                            group_link(ui, event, i, &mut app.commands);
+                        }
+                    }
+                });
+        });
+}
+
+fn group_link(
+    ui: &mut egui::Ui,
+    group: &IndexedGroup,
+    section: usize,
+    commands: &mut Vec<Command>,
+) {
+    let text = format!("{}  ·  {}", group.label, group.photos.len());
+    if ui.selectable_label(false, text).clicked() {
+        commands.push(Command::ScrollToSection(section));
+    }
+}
+
+/// Years and months fold open; days (and "No date") scroll the grid to their section.
+fn date_tree(ui: &mut egui::Ui, groups: &[IndexedGroup], commands: &mut Vec<Command>) {
+    let mut section = 0;
+    let mut i = 0;
+    while i < groups.len() {
+        let year = &groups[i];
+        let end = (i + 1..groups.len())
+            .find(|&j| matches!(groups[j].level, GroupLevel::Year | GroupLevel::Undated))
+            .unwrap_or(groups.len());
+        if year.level == GroupLevel::Undated {
+            group_link(ui, year, section, commands);
+            section += 1;
+            i += 1;
+            continue;
+        }
+        let header = format!("{}  ·  {}", year.label, year.photos.len());
+        let days_in_year = groups[i + 1..end]
+            .iter()
+            .filter(|g| g.level == GroupLevel::Day)
+            .count();
+        egui::CollapsingHeader::new(header)
+            .id_salt(&year.key)
+            .show(ui, |ui| {
+                months(ui, &groups[i + 1..end], section, commands);
+            });
+        section += days_in_year;
+        i = end;
+    }
+}
+
+fn months(
+    ui: &mut egui::Ui,
+    groups: &[IndexedGroup],
+    first_section: usize,
+    commands: &mut Vec<Command>,
+) {
+    let mut section = first_section;
+    let mut i = 0;
+    while i < groups.len() {
+        let month = &groups[i];
+        let end = (i + 1..groups.len())
+            .find(|&j| groups[j].level == GroupLevel::Month)
+            .unwrap_or(groups.len());
+        let header = format!("{}  ·  {}", month.label, month.photos.len());
+        egui::CollapsingHeader::new(header)
+            .id_salt(&month.key)
+            .show(ui, |ui| {
+                for (offset, day) in groups[i + 1..end].iter().enumerate() {
+                    group_link(ui, day, section + offset, commands);
+                }
+            });
+        section += end - i - 1;
+        i = end;
+    }
+}

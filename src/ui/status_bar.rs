@@ -1,0 +1,97 @@
+//! The status bar: scan progress (files, rate, time left) with Cancel, the size of
+//! the library, and the problems count that opens the problems panel.
+
+use crate::app::{Command, PhotoAtlasApp};
+use crate::jobs::{ScanProgress, ScanStage};
+
+use super::count_label;
+
+pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+    egui::TopBottomPanel::bottom("status")
+        .min_height(30.0)
+        .show(ctx, |ui| {
+            ui.horizontal_centered(|ui| {
+                if let Some(job) = &app.scan {
+                    scan_progress(ui, job, &mut app.commands);
+                } else if let Some(snap) = &app.snapshot {
+                    ui.label(count_label(snap.photos.len(), "photo"));
+                    ui.label(egui::RichText::new(&snap.folder).weak());
+                    if let Some(last) = &app.last_scan {
+                        ui.label(egui::RichText::new(last).weak());
+                    }
+                }
+                if let Some(message) = &app.message {
+                    ui.colored_label(ui.visuals().warn_fg_color, message);
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    right_side(app, ui)
+                });
+            });
+        });
+}
+
+fn scan_progress(ui: &mut egui::Ui, job: &crate::workers::ScanJob, commands: &mut Vec<Command>) {
+    let p = &job.progress;
+    let (done, total) = (ScanProgress::get(&p.read), ScanProgress::get(&p.to_read));
+    let text = match (p.stage(), job.rate_and_eta()) {
+        (ScanStage::Walking, _) => {
+            format!("Looking for photos… {} found", ScanProgress::get(&p.found))
+        }
+        (_, Some((rate, eta))) => {
+            format!(
+                "{done} / {total} · {rate:.0} files/s · {} left",
+                format_duration(eta.as_secs())
+            )
+        }
+        (stage, None) => format!("{} · {done} / {total}", stage.describe()),
+    };
+    let fraction = if total == 0 {
+        0.0
+    } else {
+        done as f32 / total as f32
+    };
+    ui.add(
+        egui::ProgressBar::new(fraction)
+            .desired_width(220.0)
+            .text(text),
+    );
+    if ui
+        .button("Cancel")
+        .on_hover_text("Stop the scan; what is read is kept")
+        .clicked()
+    {
+        commands.push(Command::CancelScan);
+    }
+}
+
+fn right_side(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+    let problems = app.snapshot.as_ref().map_or(0, |s| s.all_problems().len());
+    if problems > 0 {
+        let label = format!("⚠ {}", count_label(problems, "problem"));
+        if ui.selectable_label(app.show_problems, label).clicked() {
+            app.commands.push(Command::ToggleProblems);
+        }
+    }
+    if app.folder.is_some() && app.viewer.is_none() {
+        let mut size = app.thumb_size;
+        let slider = egui::Slider::new(&mut size, 64.0..=320.0)
+            .show_value(false)
+            .text("Size");
+        if ui.add(slider).changed() {
+            app.commands.push(Command::SetThumbSize(size));
+        }
+        if ui.button("Open folder…").clicked() {
+            app.commands.push(Command::PickFolder);
+        }
+    }
+}
+
+/// "0:42", "1:05:00".
+pub fn format_duration(secs: u64) -> String {
+    let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}

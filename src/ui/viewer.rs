@@ -1,0 +1,237 @@
+//! The viewer: one photo large (upright, fit to the window, zoom with the wheel,
+//! pan by dragging, double-click to fit), its details, and keyboard navigation
+//! (← →, Esc).
+
+use egui::{Color32, Rect, Sense, pos2};
+
+use crate::app::{Command, PhotoAtlasApp, ThumbSlot};
+use crate::metadata::DateSource;
+use crate::store::PhotoRecord;
+use crate::workers::ImageSource;
+
+/// Longest side of the picture the viewer loads.
+const VIEW_SIZE: u32 = 2560;
+
+pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+    let Some(snap) = &app.snapshot else { return };
+    let Some(viewer) = &mut app.viewer else {
+        return;
+    };
+    let Some(photo) = snap.photos.get(viewer.index) else {
+        return;
+    };
+    keyboard(ctx, &mut app.commands);
+    top_bar(
+        ctx,
+        photo,
+        viewer.index,
+        snap.photos.len(),
+        &mut app.commands,
+    );
+    details(ctx, photo, &mut app.commands);
+    let key = format!("view:{}:{}:{}", photo.path, photo.size, photo.mtime_ns);
+    viewer.image = if photo.kind.is_decodable() {
+        let source = || ImageSource::Photo {
+            path: photo.path.clone().into(),
+            kind: photo.kind,
+            orientation: photo.orientation,
+            max_side: VIEW_SIZE,
+        };
+        app.textures.get(&key, source)
+    } else {
+        ThumbSlot::Failed(format!(
+            "Previews of {} files are not supported yet.",
+            photo.kind.as_str().to_uppercase()
+        ))
+    };
+    let frame = egui::Frame::NONE.fill(Color32::from_gray(18));
+    egui::CentralPanel::default()
+        .frame(frame)
+        .show(ctx, |ui| picture(ui, viewer));
+}
+
+fn keyboard(ctx: &egui::Context, commands: &mut Vec<Command>) {
+    ctx.input(|i| {
+        if i.key_pressed(egui::Key::ArrowRight) {
+            commands.push(Command::StepPhoto(1));
+        }
+        if i.key_pressed(egui::Key::ArrowLeft) {
+            commands.push(Command::StepPhoto(-1));
+        }
+        if i.key_pressed(egui::Key::Escape) {
+            commands.push(Command::ClosePhoto);
+        }
+    });
+}
+
+fn top_bar(
+    ctx: &egui::Context,
+    photo: &PhotoRecord,
+    index: usize,
+    count: usize,
+    commands: &mut Vec<Command>,
+) {
+    egui::TopBottomPanel::top("viewer-bar").show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            if ui
+                .button("← Back")
+                .on_hover_text("Back to the grid (Esc)")
+                .clicked()
+            {
+                commands.push(Command::ClosePhoto);
+            }
+            ui.add_enabled_ui(index > 0, |ui| {
+                if ui.button("‹ Previous").on_hover_text("←").clicked() {
+                    commands.push(Command::StepPhoto(-1));
+                }
+            });
+            ui.add_enabled_ui(index + 1 < count, |ui| {
+                if ui.button("Next ›").on_hover_text("→").clicked() {
+                    commands.push(Command::StepPhoto(1));
+                }
+            });
+            ui.strong(file_name(photo));
+            ui.label(egui::RichText::new(format!("{} of {count}", index + 1)).weak());
+        });
+    });
+}
+
+fn file_name(photo: &PhotoRecord) -> &str {
+    photo.path.rsplit('/').next().unwrap_or(&photo.path)
+}
+
+fn details(ctx: &egui::Context, photo: &PhotoRecord, commands: &mut Vec<Command>) {
+    egui::SidePanel::right("details")
+        .default_width(280.0)
+        .show(ctx, |ui| {
+            ui.add_space(6.0);
+            ui.heading("Details");
+            egui::Grid::new("details-grid")
+                .num_columns(2)
+                .spacing([12.0, 6.0])
+                .show(ui, |ui| {
+                    for (name, value) in detail_rows(photo) {
+                        ui.label(egui::RichText::new(name).weak());
+                        ui.add(egui::Label::new(value).wrap());
+                        ui.end_row();
+                    }
+                });
+            ui.add_space(12.0);
+            if ui.button("Open in default app").clicked() {
+                commands.push(Command::OpenExternally(photo.path.clone().into()));
+            }
+            if ui.button("Show in folder").clicked() {
+                commands.push(Command::ShowInFolder(photo.path.clone().into()));
+            }
+            ui.add_enabled(false, egui::Button::new("Find similar"))
+                .on_disabled_hover_text("Similar-photo search arrives with the semantic clusters.");
+        });
+}
+
+fn detail_rows(photo: &PhotoRecord) -> Vec<(&'static str, String)> {
+    let mut rows = vec![("File", file_name(photo).to_string())];
+    if let Some(t) = photo.taken {
+        let when = t.at.local.format("%A %-d %B %Y, %H:%M:%S").to_string();
+        let offset =
+            t.at.offset
+                .map(|o| format!(" (UTC{o})"))
+                .unwrap_or_default();
+        let source = match t.source {
+            DateSource::Exif => "from the camera (EXIF)",
+            DateSource::ExifDigitized => "from the EXIF digitized date",
+            DateSource::Filename => "from the file name",
+            DateSource::FileModified => "from the file's modification time",
+        };
+        rows.push(("Taken", format!("{when}{offset}\n{source}")));
+    }
+    let camera = [photo.make.as_deref(), photo.model.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !camera.is_empty() {
+        rows.push(("Camera", camera));
+    }
+    if let (Some(w), Some(h)) = (photo.width, photo.height) {
+        rows.push((
+            "Size",
+            format!(
+                "{w} × {h} pixels ({:.1} MP)",
+                f64::from(w) * f64::from(h) / 1e6
+            ),
+        ));
+    }
+    if let Some(g) = photo.gps {
+        let alt = g.alt.map(|a| format!(", {a:.0} m")).unwrap_or_default();
+        rows.push(("Location", format!("{:.6}, {:.6}{alt}", g.lat, g.lon)));
+    }
+    rows.push(("Path", photo.path.clone()));
+    if let Some(e) = &photo.error {
+        rows.push(("Problem", e.clone()));
+    }
+    rows
+}
+
+fn picture(ui: &mut egui::Ui, viewer: &mut crate::app::Viewer) {
+    let area = ui.max_rect();
+    let response = ui.allocate_rect(area, Sense::click_and_drag());
+    match viewer.image.clone() {
+        ThumbSlot::Ready(texture) => {
+            zoom_and_pan(ui, &response, viewer, area);
+            let size = texture.size_vec2();
+            let fit = (area.width() / size.x).min(area.height() / size.y);
+            let rect = Rect::from_center_size(area.center() + viewer.pan, size * fit * viewer.zoom);
+            let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
+            ui.painter()
+                .with_clip_rect(area)
+                .image(texture.id(), rect, uv, Color32::WHITE);
+        }
+        ThumbSlot::Loading | ThumbSlot::Missing => {
+            ui.put(
+                Rect::from_center_size(area.center(), egui::vec2(40.0, 40.0)),
+                egui::Spinner::new().size(32.0),
+            );
+        }
+        ThumbSlot::Failed(reason) => {
+            let color = Color32::from_gray(200);
+            ui.painter().text(
+                area.center(),
+                egui::Align2::CENTER_CENTER,
+                &reason,
+                egui::FontId::proportional(16.0),
+                color,
+            );
+        }
+    }
+}
+
+fn zoom_and_pan(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    viewer: &mut crate::app::Viewer,
+    area: Rect,
+) {
+    if response.double_clicked() {
+        viewer.zoom = 1.0;
+        viewer.pan = egui::Vec2::ZERO;
+    }
+    if response.dragged() {
+        viewer.pan += response.drag_delta();
+    }
+    if response.hovered() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        if scroll != 0.0 {
+            let factor = (scroll / 200.0).exp();
+            let new_zoom = (viewer.zoom * factor).clamp(1.0, 16.0);
+            // Zoom about the pointer: keep the point under it fixed.
+            if let Some(pointer) = response.hover_pos() {
+                let from_center = pointer - area.center() - viewer.pan;
+                viewer.pan -= from_center * (new_zoom / viewer.zoom - 1.0);
+            }
+            viewer.zoom = new_zoom;
+            if viewer.zoom == 1.0 {
+                viewer.pan = egui::Vec2::ZERO;
+            }
+        }
+    }
+}

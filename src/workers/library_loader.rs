@@ -1,0 +1,182 @@
+//! Reads a folder's photos from the catalog and groups them, on its own thread,
+//! so the window never waits on the database. Answers arrive on a channel and
+//! the waker asks the window to look at them.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+
+use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
+use crate::jobs::Waker;
+use crate::store::{Catalog, Locations, PhotoRecord};
+
+/// A group whose photos are indices into [`LibrarySnapshot::photos`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexedGroup {
+    pub level: GroupLevel,
+    pub key: String,
+    pub label: String,
+    pub photos: Vec<usize>,
+}
+
+/// Everything the window shows of one folder, ready to draw.
+#[derive(Clone, Debug, Default)]
+pub struct LibrarySnapshot {
+    /// The folder, absolute.
+    pub folder: String,
+    /// Photos in capture order (undated last).
+    pub photos: Vec<PhotoRecord>,
+    /// The date tree in order: a year, its months, each followed by its days.
+    pub by_date: Vec<IndexedGroup>,
+    pub by_event: Vec<IndexedGroup>,
+    /// Files and folders that could not be read (photos with errors are in `photos`).
+    pub problems: Vec<(String, String)>,
+}
+
+impl LibrarySnapshot {
+    /// Builds a snapshot from catalogued photos (in any order).
+    pub fn build(
+        folder: String,
+        photos: Vec<PhotoRecord>,
+        problems: Vec<(String, String)>,
+    ) -> Self {
+        let by_date = group_by_date(&photos);
+        let by_event = group_by_event(&photos, &EventOptions::default());
+        let order: Vec<String> = by_date
+            .iter()
+            .filter(|g| matches!(g.level, GroupLevel::Day | GroupLevel::Undated))
+            .flat_map(|g| g.photos.iter().cloned())
+            .collect();
+        let mut by_path: std::collections::HashMap<String, PhotoRecord> =
+            photos.into_iter().map(|p| (p.path.clone(), p)).collect();
+        let sorted: Vec<PhotoRecord> = order.iter().filter_map(|p| by_path.remove(p)).collect();
+        let index: std::collections::HashMap<&str, usize> = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        let indexed = |groups: Vec<Group>| -> Vec<IndexedGroup> {
+            groups
+                .into_iter()
+                .map(|g| IndexedGroup {
+                    photos: g
+                        .photos
+                        .iter()
+                        .filter_map(|p| index.get(p.as_str()).copied())
+                        .collect(),
+                    level: g.level,
+                    key: g.key,
+                    label: g.label,
+                })
+                .collect()
+        };
+        let (by_date, by_event) = (indexed(by_date), indexed(by_event));
+        Self {
+            folder,
+            photos: sorted,
+            by_date,
+            by_event,
+            problems,
+        }
+    }
+
+    /// Photos with an error, as (path, reason), followed by the other problems.
+    pub fn all_problems(&self) -> Vec<(String, String)> {
+        let photos = self
+            .photos
+            .iter()
+            .filter_map(|p| p.error.as_ref().map(|e| (p.path.clone(), e.clone())));
+        photos.chain(self.problems.iter().cloned()).collect()
+    }
+}
+
+pub enum LoaderRequest {
+    /// Load (or reload) a folder.
+    Folder(PathBuf),
+    /// The library folders, most recent first.
+    RecentFolders,
+}
+
+pub enum LoaderReply {
+    /// The folder as it was asked for, and what was found.
+    Snapshot(PathBuf, Result<LibrarySnapshot, String>),
+    RecentFolders(Vec<String>),
+}
+
+/// Handle to the loader thread.
+pub struct LibraryLoader {
+    requests: Sender<LoaderRequest>,
+    pub replies: Receiver<LoaderReply>,
+}
+
+impl LibraryLoader {
+    pub fn start(locations: Locations, waker: Waker) -> Self {
+        let (requests, inbox) = mpsc::channel();
+        let (outbox, replies) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("library-loader".into())
+            .spawn(move || serve(&locations, &inbox, &outbox, &waker));
+        if let Err(e) = spawned {
+            eprintln!("photo-atlas: the library loader could not start: {e}");
+        }
+        Self { requests, replies }
+    }
+
+    pub fn request(&self, request: LoaderRequest) {
+        // The thread only stops when the app does.
+        let _ = self.requests.send(request);
+    }
+}
+
+fn serve(
+    locations: &Locations,
+    inbox: &Receiver<LoaderRequest>,
+    outbox: &Sender<LoaderReply>,
+    waker: &Waker,
+) {
+    let catalog = Catalog::open(&locations.catalog).map_err(|e| e.to_string());
+    while let Ok(request) = inbox.recv() {
+        // Only the newest folder request matters when several are waiting.
+        let request = coalesce(request, inbox);
+        let reply = match (&catalog, request) {
+            (Ok(c), LoaderRequest::Folder(folder)) => {
+                let snapshot = load(c, &folder);
+                LoaderReply::Snapshot(folder, snapshot)
+            }
+            (Ok(c), LoaderRequest::RecentFolders) => {
+                LoaderReply::RecentFolders(c.folders().unwrap_or_default())
+            }
+            (Err(e), LoaderRequest::Folder(folder)) => {
+                LoaderReply::Snapshot(folder, Err(e.clone()))
+            }
+            (Err(_), LoaderRequest::RecentFolders) => LoaderReply::RecentFolders(Vec::new()),
+        };
+        if outbox.send(reply).is_err() {
+            return;
+        }
+        waker();
+    }
+}
+
+fn coalesce(first: LoaderRequest, inbox: &Receiver<LoaderRequest>) -> LoaderRequest {
+    let mut newest = first;
+    while let Ok(next) = inbox.try_recv() {
+        if matches!(next, LoaderRequest::RecentFolders)
+            && matches!(newest, LoaderRequest::Folder(_))
+        {
+            continue;
+        }
+        newest = next;
+    }
+    newest
+}
+
+fn load(catalog: &Catalog, folder: &std::path::Path) -> Result<LibrarySnapshot, String> {
+    let canonical = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let folder = canonical
+        .to_str()
+        .ok_or("the folder name is not valid UTF-8")?
+        .to_string();
+    let photos = catalog.photos_under(&folder).map_err(|e| e.to_string())?;
+    let problems = catalog.problems(&folder).map_err(|e| e.to_string())?;
+    Ok(LibrarySnapshot::build(folder, photos, problems))
+}
