@@ -136,10 +136,10 @@ fn plan_work(
     for f in files {
         match known.get(&f.path) {
             Some(k) if k.size == f.size && k.mtime_ns == mtime_ns(f.modified) => {
-                if let Some(cache) = thumbs {
-                    if needs_thumbnail(f, k, cache) {
-                        plan.thumbs_only.push(f.clone());
-                    }
+                if let Some(cache) = thumbs
+                    && needs_thumbnail(f, k, cache)
+                {
+                    plan.thumbs_only.push(f.clone());
                 }
             }
             _ => plan.read.push(f.clone()),

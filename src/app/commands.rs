@@ -197,6 +197,9 @@ impl PhotoAtlasApp {
             Ok(r) if r.cancelled => {
                 format!("Scan cancelled after {read} files; the rest is read next time.")
             }
+            Ok(r) if r.read == 0 && r.removed == 0 => {
+                "Up to date: nothing changed since the last scan.".into()
+            }
             Ok(r) => format!(
                 "Scanned in {elapsed:.1} s: {} new or changed, {} removed.",
                 r.read, r.removed

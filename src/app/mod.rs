@@ -174,6 +174,19 @@ impl PhotoAtlasApp {
 }
 
 impl eframe::App for PhotoAtlasApp {
+    /// In screenshot mode the pointer is ignored, so no hover or tooltip lands in the picture.
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.screenshot.is_some() {
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_) | egui::Event::PointerButton { .. }
+                )
+            });
+            raw_input.events.push(egui::Event::PointerGone);
+        }
+    }
+
     fn update(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll_workers(ctx);
         self.take_dropped_folder(ctx);

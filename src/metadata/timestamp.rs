@@ -134,10 +134,10 @@ fn split_offset(rest: &str) -> (&str, Option<FixedOffset>) {
     if let Some(stripped) = rest.strip_suffix('Z') {
         return (stripped, FixedOffset::east_opt(0));
     }
-    if let Some(pos) = rest.rfind(['+', '-']) {
-        if let Some(off) = parse_offset(&rest[pos..]) {
-            return (&rest[..pos], Some(off));
-        }
+    if let Some(pos) = rest.rfind(['+', '-'])
+        && let Some(off) = parse_offset(&rest[pos..])
+    {
+        return (&rest[..pos], Some(off));
     }
     (rest, None)
 }

@@ -74,7 +74,7 @@ fn top_bar(
     egui::TopBottomPanel::top("viewer-bar").show(ctx, |ui| {
         ui.horizontal(|ui| {
             if ui
-                .button("← Back")
+                .button("‹ Back")
                 .on_hover_text("Back to the grid (Esc)")
                 .clicked()
             {
@@ -102,7 +102,8 @@ fn file_name(photo: &PhotoRecord) -> &str {
 
 fn details(ctx: &egui::Context, photo: &PhotoRecord, commands: &mut Vec<Command>) {
     egui::SidePanel::right("details")
-        .default_width(280.0)
+        .resizable(true)
+        .min_width(300.0)
         .show(ctx, |ui| {
             ui.add_space(6.0);
             ui.heading("Details");
@@ -179,7 +180,11 @@ fn picture(ui: &mut egui::Ui, viewer: &mut crate::app::Viewer) {
         ThumbSlot::Ready(texture) => {
             zoom_and_pan(ui, &response, viewer, area);
             let size = texture.size_vec2();
-            let fit = (area.width() / size.x).min(area.height() / size.y);
+            // Fit the window, but never blow a small picture up past 100 %.
+            let one_to_one = 1.0 / ui.ctx().pixels_per_point();
+            let fit = (area.width() / size.x)
+                .min(area.height() / size.y)
+                .min(one_to_one);
             let rect = Rect::from_center_size(area.center() + viewer.pan, size * fit * viewer.zoom);
             let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
             ui.painter()

@@ -1,0 +1,180 @@
+//! The real window code driven headless with egui_kittest, finding widgets by
+//! their accessible labels as a user (or a screen reader) would: drop a folder and
+//! see its photos, switch to Events, open a photo and step with the arrow keys,
+//! cancel a running scan.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use photo_atlas::app::{AppOptions, PhotoAtlasApp, ViewMode};
+use photo_atlas::store::Locations;
+use util::{ExifSpec, jpeg_with_exif, write};
+
+fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlasApp> {
+    let locations = Locations {
+        catalog: state.join("catalog.sqlite"),
+        cache: state.join("cache"),
+    };
+    let options = AppOptions {
+        locations,
+        folder,
+        view: ViewMode::All,
+        screenshot: None,
+        open_photo: None,
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1200.0, 800.0))
+        .build_eframe(|cc| PhotoAtlasApp::new(&cc.egui_ctx, options))
+}
+
+/// Steps frames until `done` holds (background jobs run meanwhile).
+fn step_until(
+    h: &mut Harness<'_, PhotoAtlasApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, PhotoAtlasApp>) -> bool,
+) {
+    for _ in 0..1500 {
+        h.step();
+        if done(h) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("the window never showed {what}");
+}
+
+fn trip_library(root: &Path) {
+    let dated = |d: &'static str| ExifSpec {
+        date_time_original: Some(d),
+        ..ExifSpec::default()
+    };
+    write(
+        &root.join("a.jpg"),
+        &jpeg_with_exif(64, 48, &dated("2019:07:12 10:00:00")),
+    );
+    write(
+        &root.join("b.jpg"),
+        &jpeg_with_exif(64, 48, &dated("2019:07:13 11:00:00")),
+    );
+    write(
+        &root.join("c.jpg"),
+        &jpeg_with_exif(64, 48, &dated("2019:07:14 12:00:00")),
+    );
+    write(
+        &root.join("d.jpg"),
+        &jpeg_with_exif(64, 48, &dated("2020:03:03 09:00:00")),
+    );
+}
+
+#[test]
+fn dropping_a_folder_shows_its_photos() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), None);
+    h.run_steps(2);
+    h.get_by_label("Open folder…");
+    h.get_by_label("Drop a folder of photos here");
+    h.input_mut().dropped_files.push(egui::DroppedFile {
+        path: Some(lib.path().join("a.jpg")),
+        ..Default::default()
+    });
+    step_until(&mut h, "the dropped folder's photos", |h| {
+        h.query_by_label("d.jpg").is_some()
+    });
+    for name in ["a.jpg", "b.jpg", "c.jpg", "d.jpg"] {
+        h.get_by_label(name);
+    }
+    step_until(&mut h, "the finished scan", |h| {
+        h.query_all_by_label_contains("4 photos").count() > 0 && !h.state().is_scanning()
+    });
+}
+
+#[test]
+fn events_view_lists_the_trip_and_the_grid_follows() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("d.jpg").is_some()
+    });
+    h.get_by_label("Events").click();
+    step_until(&mut h, "the trip event", |h| {
+        h.query_by_label_contains("12-14 July 2019").is_some()
+    });
+    assert_eq!(h.state().view, ViewMode::Events);
+    h.get_by_label_contains("Tuesday 3 March 2020");
+    h.get_by_label("Dates").click();
+    step_until(&mut h, "the year 2019", |h| {
+        h.query_by_label_contains("2019  ·  3").is_some()
+    });
+}
+
+#[test]
+fn a_photo_opens_large_and_the_arrow_keys_step_through() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("b.jpg").is_some()
+    });
+    h.get_by_label("b.jpg").click();
+    step_until(&mut h, "the viewer", |h| {
+        h.query_by_label("2 of 4").is_some()
+    });
+    h.get_by_label("Details");
+    h.key_press(egui::Key::ArrowRight);
+    step_until(&mut h, "the next photo", |h| {
+        h.query_by_label("3 of 4").is_some()
+    });
+    assert!(h.query_all_by_label("c.jpg").count() >= 1);
+    h.key_press(egui::Key::ArrowLeft);
+    h.key_press(egui::Key::ArrowLeft);
+    step_until(&mut h, "the first photo", |h| {
+        h.query_by_label("1 of 4").is_some()
+    });
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "the grid again", |h| {
+        h.query_by_label("Details").is_none() && h.query_by_label("d.jpg").is_some()
+    });
+}
+
+#[test]
+fn a_running_scan_can_be_cancelled() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    for i in 0..600 {
+        write(
+            &lib.path().join(format!("{:02}/{i:04}.jpg", i % 20)),
+            &util::jpeg(640, 480, i as u8),
+        );
+    }
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the Cancel button", |h| {
+        h.query_by_label("Cancel").is_some()
+    });
+    h.get_by_label("Cancel").click();
+    step_until(&mut h, "the end of the scan", |h| !h.state().is_scanning());
+    step_until(&mut h, "the cancel message", |h| {
+        h.query_by_label_contains("Scan cancelled").is_some()
+    });
+    let shown = h.state().snapshot.as_ref().map_or(0, |s| s.photos.len());
+    assert!(
+        shown < 600,
+        "the scan ran to the end although it was cancelled"
+    );
+}
