@@ -188,6 +188,13 @@ impl eframe::App for PhotoAtlasApp {
     }
 
     fn update(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.frame(ctx);
+    }
+}
+
+impl PhotoAtlasApp {
+    /// One frame: take in the workers' news, draw, apply the commands, tidy up.
+    pub fn frame(&mut self, ctx: &egui::Context) {
         self.poll_workers(ctx);
         self.take_dropped_folder(ctx);
         crate::ui::draw(self, ctx);

@@ -29,21 +29,27 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
             }
             ui.separator();
             let Some(snap) = &app.snapshot else { return };
-            egui::ScrollArea::vertical()
-                .auto_shrink([false, false])
-                .show(ui, |ui| match app.view {
-                    ViewMode::All => {
-                        ui.label(
-                            egui::RichText::new(count_label(snap.photos.len(), "photo")).weak(),
-                        );
-                    }
-                    ViewMode::Dates => date_tree(ui, &snap.by_date, &mut app.commands),
-                    ViewMode::Events => {
-                        for (i, event) in snap.by_event.iter().enumerate() {
-                            group_link(ui, event, i, &mut app.commands);
-                        }
-                    }
-                });
+            match app.view {
+                ViewMode::All => {
+                    ui.label(egui::RichText::new(count_label(snap.photos.len(), "photo")).weak());
+                }
+                ViewMode::Dates => {
+                    egui::ScrollArea::vertical()
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| date_tree(ui, &snap.by_date, &mut app.commands));
+                }
+                ViewMode::Events => {
+                    // Only the rows on screen are laid out: a library can hold thousands of events.
+                    let row_height = ui.spacing().interact_size.y;
+                    egui::ScrollArea::vertical()
+                        .auto_shrink([false, false])
+                        .show_rows(ui, row_height, snap.by_event.len(), |ui, rows| {
+                            for i in rows {
+                                group_link(ui, &snap.by_event[i], i, &mut app.commands);
+                            }
+                        });
+                }
+            }
         });
 }
 

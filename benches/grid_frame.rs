@@ -1,0 +1,130 @@
+//! CPU time per frame of the window's grid with 100,000 catalogued photos, while
+//! scrolling, in each view (goal: a median under 8 ms on a 2-core laptop).
+//! Runs the real UI code in a headless egui context (layout + tessellation, no GPU).
+//! `cargo bench --bench grid_frame`; prints figures, asserts nothing.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use photo_atlas::app::{AppOptions, PhotoAtlasApp, ViewMode};
+use photo_atlas::grouping::GroupLevel;
+use photo_atlas::library::PhotoKind;
+use photo_atlas::metadata::{CaptureTime, DateSource, Timestamp};
+use photo_atlas::store::{Locations, PhotoRecord, ThumbStatus};
+use photo_atlas::workers::{IndexedGroup, LibrarySnapshot};
+
+const PHOTOS: usize = 100_000;
+const FRAMES: usize = 300;
+
+fn synthetic_photo(i: usize) -> PhotoRecord {
+    // Bursts of about 40 photos, a few days apart, over about 10 years.
+    let day = NaiveDate::from_ymd_opt(2015, 1, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new((i / 40 * 3) as u64 % 3650)));
+    let at = day
+        .and_then(|d| d.and_hms_opt(10, ((i % 40) / 60) as u32, (i % 60) as u32))
+        .expect("valid");
+    PhotoRecord {
+        path: format!("/library/{:03}/IMG_{i:06}.jpg", i / 1000),
+        size: 3_000_000,
+        mtime_ns: i as i64,
+        kind: PhotoKind::Jpeg,
+        taken: Some(CaptureTime {
+            at: Timestamp::new(at, None),
+            source: DateSource::Exif,
+        }),
+        gps: None,
+        orientation: Some(1),
+        make: Some("Camera".into()),
+        model: None,
+        width: Some(4000),
+        height: Some(3000),
+        error: None,
+        thumb: ThumbStatus::Ok,
+    }
+}
+
+fn main() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let built = Instant::now();
+    let snapshot = LibrarySnapshot::build(
+        "/library".into(),
+        (0..PHOTOS).map(synthetic_photo).collect(),
+        Vec::new(),
+    );
+    println!(
+        "{PHOTOS} photos: {} days, {} events; snapshot built off the UI thread in {:.0} ms",
+        snapshot
+            .by_date
+            .iter()
+            .filter(|g| g.level == GroupLevel::Day)
+            .count(),
+        snapshot.by_event.len(),
+        built.elapsed().as_secs_f64() * 1000.0
+    );
+    for view in ViewMode::ALL {
+        let (median, p95, textures) = measure(state.path(), &snapshot, view);
+        println!(
+            "  {:<11} median {median:5.2} ms  p95 {p95:5.2} ms per frame (1280x800, scrolling); {textures} thumbnails held",
+            view.label()
+        );
+    }
+}
+
+fn measure(
+    state: &std::path::Path,
+    snapshot: &LibrarySnapshot,
+    view: ViewMode,
+) -> (f64, f64, usize) {
+    let ctx = egui::Context::default();
+    let locations = Locations {
+        catalog: state.join("c.sqlite"),
+        cache: state.join("cache"),
+    };
+    let options = AppOptions {
+        locations,
+        folder: None,
+        view,
+        screenshot: None,
+        open_photo: None,
+    };
+    let mut app = PhotoAtlasApp::new(&ctx, options);
+    app.folder = Some("/library".into());
+    app.all_photos = vec![IndexedGroup {
+        level: GroupLevel::Event,
+        key: "all".into(),
+        label: "All photos".into(),
+        photos: (0..snapshot.photos.len()).collect(),
+    }];
+    app.snapshot = Some(snapshot.clone());
+    let mut times = Vec::with_capacity(FRAMES);
+    for frame in 0..FRAMES + 20 {
+        let mut input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1280.0, 800.0),
+            )),
+            ..Default::default()
+        };
+        input
+            .events
+            .push(egui::Event::PointerMoved(egui::pos2(700.0, 400.0)));
+        input.events.push(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -400.0),
+            modifiers: egui::Modifiers::NONE,
+        });
+        let start = Instant::now();
+        let output = ctx.run(input, |ctx| app.frame(ctx));
+        let _meshes = ctx.tessellate(output.shapes, output.pixels_per_point);
+        if frame >= 20 {
+            times.push(start.elapsed());
+        }
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    (
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 95 / 100]),
+        app.textures.len(),
+    )
+}
