@@ -1,10 +1,11 @@
 //! Turning a list of catalogued photos into groups a person browses: a date tree
-//! (year, month, day) and events (runs of photos split at unusually long gaps).
-//! Later: places and semantic clusters.
+//! (year, month, day), events (runs of photos split at unusually long gaps) and
+//! places (GPS clusters named offline). Later: semantic clusters.
 
 mod dates;
 mod events;
 mod labels;
+pub mod places;
 
 pub use dates::group_by_date;
 pub use events::{EventOptions, group_by_event};
