@@ -5,8 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{GroupBy, json, scan_cmd::scan_with_progress};
+use crate::grouping::places::{ClusterOptions, find_places};
 use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
-use crate::store::{Catalog, Locations};
+use crate::store::{Catalog, Locations, PhotoRecord};
 
 pub fn run(
     catalog: &mut Catalog,
@@ -18,16 +19,51 @@ pub fn run(
     // Brings the catalog up to date (metadata only; existing thumbnails are kept).
     let report = scan_with_progress(catalog, locations, folder, false)?;
     let photos = catalog.photos_under(&report.folder)?;
+    let mut out = std::io::stdout().lock();
+    if by == GroupBy::Place {
+        return print_places(&mut out, &photos, as_json);
+    }
     let groups = match by {
         GroupBy::Date => group_by_date(&photos),
-        GroupBy::Event => group_by_event(&photos, &EventOptions::default()),
+        _ => group_by_event(&photos, &EventOptions::default()),
     };
-    let mut out = std::io::stdout().lock();
     for g in &groups {
         if as_json {
             writeln!(out, "{}", json::group(g))?;
         } else {
             writeln!(out, "{}", text_line(g))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_places(
+    out: &mut impl Write,
+    photos: &[PhotoRecord],
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
+    let found = find_places(photos, &ClusterOptions::default());
+    for place in &found.places {
+        if as_json {
+            writeln!(out, "{}", json::place(place, photos))?;
+        } else {
+            let inferred = match place.inferred.len() {
+                0 => String::new(),
+                n => format!(" (+{n} inferred)"),
+            };
+            let count = crate::ui::count_label(place.photos.len(), "photo");
+            writeln!(out, "{} · {count}{inferred}", place.name)?;
+        }
+    }
+    if !found.no_location.is_empty() {
+        if as_json {
+            writeln!(out, "{}", json::no_location(&found.no_location, photos))?;
+        } else {
+            writeln!(
+                out,
+                "No location · {}",
+                crate::ui::count_label(found.no_location.len(), "photo")
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::grouping::Group;
+use crate::grouping::places::Place;
 use crate::library::Problem;
 use crate::store::PhotoRecord;
 
@@ -42,5 +43,35 @@ pub fn group(g: &Group) -> Value {
         "start": g.start.map(|t| t.to_iso()),
         "end": g.end.map(|t| t.to_iso()),
         "photos": g.photos,
+    })
+}
+
+/// One place, as `groups --by place --json` prints it: the group shape plus where it is.
+/// `photos` and `count` include the inferred photos; `inferred` says how many there are.
+pub fn place(p: &Place, photos: &[PhotoRecord]) -> Value {
+    json!({
+        "label": p.name,
+        "count": p.photos.len() + p.inferred.len(),
+        "photos": p.photos.iter().chain(&p.inferred).map(|&i| photos[i].path.as_str()).collect::<Vec<_>>(),
+        "inferred": p.inferred.len(),
+        "inferred_photos": p.inferred.iter().map(|&i| photos[i].path.as_str()).collect::<Vec<_>>(),
+        "lat": p.lat,
+        "lon": p.lon,
+        "bbox": p.bbox,
+        "country": p.country,
+        "country_code": p.country_code,
+        "start": p.start.map(|t| t.to_iso()),
+        "end": p.end.map(|t| t.to_iso()),
+    })
+}
+
+/// The "No location" group.
+pub fn no_location(indices: &[usize], photos: &[PhotoRecord]) -> Value {
+    json!({
+        "label": "No location",
+        "count": indices.len(),
+        "photos": indices.iter().map(|&i| photos[i].path.as_str()).collect::<Vec<_>>(),
+        "inferred": 0,
+        "lat": null, "lon": null, "country": null,
     })
 }

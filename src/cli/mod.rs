@@ -70,6 +70,8 @@ pub enum GroupBy {
     Date,
     /// Runs of photos split at unusually long gaps in time.
     Event,
+    /// GPS clusters named offline, and "No location".
+    Place,
 }
 
 /// Entry point of the binary.

@@ -60,7 +60,12 @@ pub fn place_name(centre: &Locality, samples: &[Locality], span_km: f64) -> Stri
             .join(", ")
     };
     if span_km <= 30.0 || samples.is_empty() {
-        return join(&[&centre.town, &centre.region, &centre.country]);
+        let region = if centre.region == centre.town {
+            ""
+        } else {
+            centre.region.as_str()
+        };
+        return join(&[&centre.town, region, &centre.country]);
     }
     let countries = most_common(samples.iter().map(|l| l.country.as_str()));
     if countries.len() > 1 {
