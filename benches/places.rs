@@ -15,7 +15,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 11) as f64 / (1u64 << 53) as f64
     }
 }
@@ -29,7 +32,10 @@ fn positions(n: usize) -> Vec<(f64, f64)> {
             0..=6 => {
                 // A trip: 300 photos within a few km of a town.
                 for _ in 0..300 {
-                    out.push((lat + (rng.next() - 0.5) * 0.05, lon + (rng.next() - 0.5) * 0.05));
+                    out.push((
+                        lat + (rng.next() - 0.5) * 0.05,
+                        lon + (rng.next() - 0.5) * 0.05,
+                    ));
                 }
             }
             7..=8 => {
@@ -64,10 +70,17 @@ fn record(i: usize, (lat, lon): (f64, f64)) -> PhotoRecord {
 }
 
 fn main() {
-    let photos: Vec<PhotoRecord> = positions(100_000).into_iter().enumerate().map(|(i, p)| record(i, p)).collect();
+    let photos: Vec<PhotoRecord> = positions(100_000)
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| record(i, p))
+        .collect();
     let t = Instant::now();
     warm_up();
-    println!("loading the offline geocoder (once per process): {:.0} ms", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "loading the offline geocoder (once per process): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     for run in 1..=3 {
         let t = Instant::now();
         let found = find_places(&photos, &ClusterOptions::default());

@@ -178,3 +178,46 @@ fn a_running_scan_can_be_cancelled() {
         "the scan ran to the end although it was cancelled"
     );
 }
+
+#[test]
+fn places_view_shows_named_places_on_the_map_and_no_location() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    let located = |when, gps| ExifSpec {
+        date_time_original: Some(when),
+        gps: Some(gps),
+        ..ExifSpec::default()
+    };
+    write(
+        &lib.path().join("a.jpg"),
+        &jpeg_with_exif(
+            64,
+            48,
+            &located("2008:10:22 16:28:39", (43.4674, 11.8851, 0.0)),
+        ),
+    );
+    write(
+        &lib.path().join("b.jpg"),
+        &jpeg_with_exif(
+            64,
+            48,
+            &located("2008:10:22 17:00:07", (43.4645, 11.8815, 0.0)),
+        ),
+    );
+    write(&lib.path().join("screenshot.png"), &util::png(40, 30));
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("screenshot.png").is_some() && !h.state().is_scanning()
+    });
+    h.get_by_label("Places").click();
+    // The place is named in the sidebar and as a dot on the map.
+    step_until(&mut h, "the place", |h| {
+        h.query_all_by_label_contains("Arezzo, Tuscany, Italy")
+            .count()
+            >= 2
+    });
+    h.get_by_label_contains("No location");
+    h.get_by_label("Italy  ·  2");
+}

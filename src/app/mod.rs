@@ -28,16 +28,23 @@ pub enum ViewMode {
     All,
     Dates,
     Events,
+    Places,
 }
 
 impl ViewMode {
-    pub const ALL: [ViewMode; 3] = [ViewMode::All, ViewMode::Dates, ViewMode::Events];
+    pub const ALL: [ViewMode; 4] = [
+        ViewMode::All,
+        ViewMode::Dates,
+        ViewMode::Events,
+        ViewMode::Places,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::All => "All photos",
             Self::Dates => "Dates",
             Self::Events => "Events",
+            Self::Places => "Places",
         }
     }
 }
@@ -221,6 +228,7 @@ pub fn sections_of<'a>(
             .filter(|g| matches!(g.level, GroupLevel::Day | GroupLevel::Undated))
             .collect(),
         ViewMode::Events => snap.by_event.iter().collect(),
+        ViewMode::Places => snap.by_place.iter().collect(),
     }
 }
 

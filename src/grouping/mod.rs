@@ -21,6 +21,8 @@ pub enum GroupLevel {
     Month,
     Day,
     Event,
+    /// A place (GPS cluster).
+    Place,
     /// Photos without any date (rare: only when even the file time is unknown).
     Undated,
 }
@@ -32,6 +34,7 @@ impl GroupLevel {
             Self::Month => "month",
             Self::Day => "day",
             Self::Event => "event",
+            Self::Place => "place",
             Self::Undated => "undated",
         }
     }

@@ -70,6 +70,12 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         return;
     }
     let sections = sections_of(snap, all_photos, *view);
+    let places_view = *view == crate::app::ViewMode::Places;
+    if places_view && !snap.place_info.is_empty() {
+        let height = (ui.available_height() * 0.35).clamp(140.0, 300.0);
+        super::world_map::show(ui, snap, height, commands);
+        ui.add_space(4.0);
+    }
     let sizes: Vec<usize> = sections.iter().map(|s| s.photos.len()).collect();
     let width = ui.available_width() - ui.spacing().scroll.bar_width - 4.0;
     let layout = GridLayout::compute(&sizes, width, *thumb_size);
@@ -111,7 +117,9 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
                     let rect = Rect::from_min_size(min, Vec2::splat(layout.cell));
                     let photo = &snap.photos[index];
                     let slot = thumbnail_slot(textures, thumbnail_files, photo);
-                    if draw_thumbnail(ui, rect, photo, &slot, index) {
+                    let inferred =
+                        places_view && matches!(snap.place_of.get(index), Some(Some((_, true))));
+                    if draw_thumbnail(ui, rect, photo, &slot, index, inferred) {
                         commands.push(Command::OpenPhoto(index));
                     }
                 }
@@ -160,6 +168,7 @@ fn draw_thumbnail(
     photo: &PhotoRecord,
     slot: &ThumbSlot,
     index: usize,
+    inferred: bool,
 ) -> bool {
     let response = ui.interact(rect, ui.id().with(("thumb", index)), Sense::click());
     let name = photo
@@ -199,6 +208,9 @@ fn draw_thumbnail(
             );
         }
     }
+    if inferred {
+        badge(painter, rect, "≈ inferred place");
+    }
     if response.hovered() {
         painter.rect_stroke(
             rect,
@@ -212,6 +224,19 @@ fn draw_thumbnail(
         .map(|t| t.at.local.format("%-d %B %Y, %H:%M").to_string())
         .unwrap_or_default();
     response.on_hover_text(format!("{name}\n{date}")).clicked()
+}
+
+/// A small label in a thumbnail's bottom-left corner.
+fn badge(painter: &egui::Painter, rect: Rect, text: &str) {
+    let galley = painter.layout_no_wrap(
+        text.to_string(),
+        egui::FontId::proportional(11.0),
+        Color32::WHITE,
+    );
+    let at = pos2(rect.left() + 6.0, rect.bottom() - 6.0 - galley.size().y);
+    let back = Rect::from_min_size(at - vec2(4.0, 2.0), galley.size() + vec2(8.0, 4.0));
+    painter.rect_filled(back, 4.0, Color32::from_black_alpha(170));
+    painter.galley(at, galley, Color32::WHITE);
 }
 
 fn placeholder_text(photo: &PhotoRecord) -> String {

@@ -8,6 +8,7 @@ mod sidebar;
 mod status_bar;
 pub mod theme;
 mod viewer;
+pub mod world_map;
 
 pub use grid::GridLayout;
 

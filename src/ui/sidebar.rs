@@ -38,6 +38,11 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                         .auto_shrink([false, false])
                         .show(ui, |ui| date_tree(ui, &snap.by_date, &mut app.commands));
                 }
+                ViewMode::Places => {
+                    egui::ScrollArea::vertical()
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| place_tree(ui, snap, &mut app.commands));
+                }
                 ViewMode::Events => {
                     // Only the rows on screen are laid out: a library can hold thousands of events.
                     let row_height = ui.spacing().interact_size.y;
@@ -118,5 +123,39 @@ fn months(
             });
         section += end - i - 1;
         i = end;
+    }
+}
+
+/// Countries fold open onto their places; "No location" last.
+fn place_tree(
+    ui: &mut egui::Ui,
+    snap: &crate::workers::LibrarySnapshot,
+    commands: &mut Vec<Command>,
+) {
+    let mut countries: Vec<&str> = Vec::new();
+    for info in &snap.place_info {
+        if !countries.contains(&info.country.as_str()) {
+            countries.push(&info.country);
+        }
+    }
+    for country in countries {
+        let places: Vec<usize> = (0..snap.place_info.len())
+            .filter(|&i| snap.place_info[i].country == country)
+            .collect();
+        let total: usize = places.iter().map(|&i| snap.by_place[i].photos.len()).sum();
+        egui::CollapsingHeader::new(format!("{country}  ·  {total}"))
+            .default_open(true)
+            .show(ui, |ui| {
+                for i in places {
+                    group_link(ui, &snap.by_place[i], i, commands);
+                }
+            });
+    }
+    if let Some(last) = snap
+        .by_place
+        .last()
+        .filter(|g| g.level == GroupLevel::Undated)
+    {
+        group_link(ui, last, snap.by_place.len() - 1, commands);
     }
 }

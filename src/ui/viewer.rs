@@ -28,7 +28,17 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
         snap.photos.len(),
         &mut app.commands,
     );
-    details(ctx, photo, &mut app.commands);
+    let place = snap
+        .place_of
+        .get(viewer.index)
+        .copied()
+        .flatten()
+        .and_then(|(p, inferred)| {
+            snap.place_info
+                .get(p)
+                .map(|info| (info.name.clone(), inferred))
+        });
+    details(ctx, photo, place, &mut app.commands);
     let key = format!("view:{}:{}:{}", photo.path, photo.size, photo.mtime_ns);
     viewer.image = if photo.kind.is_decodable() {
         let source = || ImageSource::Photo {
@@ -100,7 +110,12 @@ fn file_name(photo: &PhotoRecord) -> &str {
     photo.path.rsplit('/').next().unwrap_or(&photo.path)
 }
 
-fn details(ctx: &egui::Context, photo: &PhotoRecord, commands: &mut Vec<Command>) {
+fn details(
+    ctx: &egui::Context,
+    photo: &PhotoRecord,
+    place: Option<(String, bool)>,
+    commands: &mut Vec<Command>,
+) {
     egui::SidePanel::right("details")
         .resizable(true)
         .min_width(300.0)
@@ -111,7 +126,7 @@ fn details(ctx: &egui::Context, photo: &PhotoRecord, commands: &mut Vec<Command>
                 .num_columns(2)
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
-                    for (name, value) in detail_rows(photo) {
+                    for (name, value) in detail_rows(photo, place) {
                         ui.label(egui::RichText::new(name).weak());
                         ui.add(egui::Label::new(value).wrap());
                         ui.end_row();
@@ -129,7 +144,7 @@ fn details(ctx: &egui::Context, photo: &PhotoRecord, commands: &mut Vec<Command>
         });
 }
 
-fn detail_rows(photo: &PhotoRecord) -> Vec<(&'static str, String)> {
+fn detail_rows(photo: &PhotoRecord, place: Option<(String, bool)>) -> Vec<(&'static str, String)> {
     let mut rows = vec![("File", file_name(photo).to_string())];
     if let Some(t) = photo.taken {
         let when = t.at.local.format("%A %-d %B %Y, %H:%M:%S").to_string();
@@ -162,9 +177,17 @@ fn detail_rows(photo: &PhotoRecord) -> Vec<(&'static str, String)> {
             ),
         ));
     }
-    if let Some(g) = photo.gps {
-        let alt = g.alt.map(|a| format!(", {a:.0} m")).unwrap_or_default();
-        rows.push(("Location", format!("{:.6}, {:.6}{alt}", g.lat, g.lon)));
+    match (photo.gps, place) {
+        (Some(g), place) => {
+            let alt = g.alt.map(|a| format!(", {a:.0} m")).unwrap_or_default();
+            let name = place.map(|(n, _)| format!("{n}\n")).unwrap_or_default();
+            rows.push(("Location", format!("{name}{:.6}, {:.6}{alt}", g.lat, g.lon)));
+        }
+        (None, Some((name, true))) => rows.push((
+            "Location",
+            format!("{name} (inferred: the same camera took a located photo there minutes apart; the file has no GPS)"),
+        )),
+        (None, _) => rows.push(("Location", "none in the file".into())),
     }
     rows.push(("Path", photo.path.clone()));
     if let Some(e) = &photo.error {

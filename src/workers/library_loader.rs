@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 
+use crate::grouping::places::{ClusterOptions, find_places};
 use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
 use crate::jobs::Waker;
 use crate::store::{Catalog, Locations, PhotoRecord};
@@ -18,6 +19,16 @@ pub struct IndexedGroup {
     pub photos: Vec<usize>,
 }
 
+/// What the map and the sidebar need to know about a place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceInfo {
+    pub name: String,
+    pub country: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub inferred: usize,
+}
+
 /// Everything the window shows of one folder, ready to draw.
 #[derive(Clone, Debug, Default)]
 pub struct LibrarySnapshot {
@@ -28,6 +39,12 @@ pub struct LibrarySnapshot {
     /// The date tree in order: a year, its months, each followed by its days.
     pub by_date: Vec<IndexedGroup>,
     pub by_event: Vec<IndexedGroup>,
+    /// Places (largest first) and "No location", as grid sections (inferred photos included).
+    pub by_place: Vec<IndexedGroup>,
+    /// Where each place is, parallel to the place sections of `by_place`.
+    pub place_info: Vec<PlaceInfo>,
+    /// For each photo: its place section and whether its location is inferred.
+    pub place_of: Vec<Option<(usize, bool)>>,
     /// Files and folders that could not be read (photos with errors are in `photos`).
     pub problems: Vec<(String, String)>,
 }
@@ -70,11 +87,15 @@ impl LibrarySnapshot {
                 .collect()
         };
         let (by_date, by_event) = (indexed(by_date), indexed(by_event));
+        let (by_place, place_info, place_of) = place_sections(&sorted);
         Self {
             folder,
             photos: sorted,
             by_date,
             by_event,
+            by_place,
+            place_info,
+            place_of,
             problems,
         }
     }
@@ -87,6 +108,59 @@ impl LibrarySnapshot {
             .filter_map(|p| p.error.as_ref().map(|e| (p.path.clone(), e.clone())));
         photos.chain(self.problems.iter().cloned()).collect()
     }
+}
+
+type PlaceSections = (
+    Vec<IndexedGroup>,
+    Vec<PlaceInfo>,
+    Vec<Option<(usize, bool)>>,
+);
+
+/// Places as grid sections (photos and inferred photos in capture order), then "No location".
+fn place_sections(photos: &[PhotoRecord]) -> PlaceSections {
+    let found = find_places(photos, &ClusterOptions::default());
+    let mut place_of = vec![None; photos.len()];
+    let mut sections = Vec::with_capacity(found.places.len() + 1);
+    let mut info = Vec::with_capacity(found.places.len());
+    for (s, place) in found.places.iter().enumerate() {
+        let mut members: Vec<usize> = place
+            .photos
+            .iter()
+            .chain(&place.inferred)
+            .copied()
+            .collect();
+        members.sort_unstable();
+        place
+            .photos
+            .iter()
+            .for_each(|&i| place_of[i] = Some((s, false)));
+        place
+            .inferred
+            .iter()
+            .for_each(|&i| place_of[i] = Some((s, true)));
+        sections.push(IndexedGroup {
+            level: GroupLevel::Place,
+            key: format!("place-{s}"),
+            label: place.name.clone(),
+            photos: members,
+        });
+        info.push(PlaceInfo {
+            name: place.name.clone(),
+            country: place.country.clone(),
+            lat: place.lat,
+            lon: place.lon,
+            inferred: place.inferred.len(),
+        });
+    }
+    if !found.no_location.is_empty() {
+        sections.push(IndexedGroup {
+            level: GroupLevel::Undated,
+            key: "no-location".into(),
+            label: "No location".into(),
+            photos: found.no_location,
+        });
+    }
+    (sections, info, place_of)
 }
 
 pub enum LoaderRequest {

@@ -94,7 +94,7 @@ fn most_common<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
             None => counts.push((v, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
     counts.into_iter().map(|(k, _)| k).collect()
 }
 

@@ -1,0 +1,189 @@
+//! The Places overview map: country outlines embedded in the binary (Natural Earth
+//! 1:110m via world-atlas, no network tiles), a dot per place sized by its photos;
+//! hovering names a place, clicking opens it.
+
+use std::sync::LazyLock;
+
+use egui::{Color32, Pos2, Rect, Sense, Stroke, pos2, vec2};
+
+use crate::app::Command;
+use crate::workers::LibrarySnapshot;
+
+/// Country borders as polylines of (lon, lat), decoded once from the TopoJSON asset.
+static OUTLINES: LazyLock<Vec<Vec<[f64; 2]>>> = LazyLock::new(|| {
+    decode_topojson_arcs(include_str!("../../assets/countries-110m.json")).unwrap_or_default()
+});
+
+/// Decodes TopoJSON arcs (quantized, delta-encoded) into (lon, lat) polylines.
+pub fn decode_topojson_arcs(text: &str) -> Option<Vec<Vec<[f64; 2]>>> {
+    let topo: serde_json::Value = serde_json::from_str(text).ok()?;
+    let scale = &topo["transform"]["scale"];
+    let shift = &topo["transform"]["translate"];
+    let (sx, sy, tx, ty) = (
+        scale[0].as_f64()?,
+        scale[1].as_f64()?,
+        shift[0].as_f64()?,
+        shift[1].as_f64()?,
+    );
+    let arcs = topo["arcs"].as_array()?;
+    Some(
+        arcs.iter()
+            .map(|arc| {
+                let (mut x, mut y) = (0.0, 0.0);
+                arc.as_array()
+                    .map(|pts| {
+                        pts.iter()
+                            .filter_map(|p| {
+                                x += p[0].as_f64()?;
+                                y += p[1].as_f64()?;
+                                Some([x * sx + tx, y * sy + ty])
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect(),
+    )
+}
+
+/// The part of the world to show: the places' extent with a margin, at least 40° wide,
+/// widened to the panel's aspect so a degree of longitude and of latitude look alike.
+fn view_bounds(snap: &LibrarySnapshot, aspect: f64) -> [f64; 4] {
+    let (mut w, mut s, mut e, mut n) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
+    for p in &snap.place_info {
+        (w, s, e, n) = (w.min(p.lon), s.min(p.lat), e.max(p.lon), n.max(p.lat));
+    }
+    if w > e {
+        (w, s, e, n) = (-180.0, -60.0, 180.0, 85.0);
+    }
+    let (cx, cy) = ((w + e) / 2.0, (s + n) / 2.0);
+    let mut half_w = ((e - w) / 2.0 * 1.3).max(20.0);
+    let mut half_h = ((n - s) / 2.0 * 1.3).max(10.0);
+    if half_w / half_h < aspect {
+        half_w = half_h * aspect;
+    } else {
+        half_h = half_w / aspect;
+    }
+    let cy = cy.clamp(-85.0 + half_h.min(85.0), 85.0 - half_h.min(85.0));
+    let cx = cx.clamp(-180.0 + half_w.min(180.0), 180.0 - half_w.min(180.0));
+    [cx - half_w, cy - half_h, cx + half_w, cy + half_h]
+}
+
+/// Draws the map in `height` points; pushes a command when a place is clicked.
+pub fn show(ui: &mut egui::Ui, snap: &LibrarySnapshot, height: f32, commands: &mut Vec<Command>) {
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
+    let [w, s, e, n] = view_bounds(snap, f64::from(rect.width() / rect.height().max(1.0)));
+    let project = |lon: f64, lat: f64| -> Pos2 {
+        pos2(
+            rect.left() + ((lon - w) / (e - w)) as f32 * rect.width(),
+            rect.top() + ((n - lat) / (n - s)) as f32 * rect.height(),
+        )
+    };
+    let painter = ui.painter_at(rect);
+    let dark = ui.visuals().dark_mode;
+    painter.rect_filled(
+        rect,
+        8.0,
+        if dark {
+            Color32::from_rgb(22, 30, 42)
+        } else {
+            Color32::from_rgb(220, 232, 245)
+        },
+    );
+    let border = Stroke::new(
+        0.8,
+        if dark {
+            Color32::from_gray(110)
+        } else {
+            Color32::from_gray(140)
+        },
+    );
+    for arc in OUTLINES.iter() {
+        // An arc that jumps across the antimeridian is drawn as two pieces.
+        for piece in arc
+            .split_inclusive(|_| false)
+            .flat_map(split_at_antimeridian)
+        {
+            let points: Vec<Pos2> = piece.iter().map(|p| project(p[0], p[1])).collect();
+            if points.iter().any(|p| rect.expand(50.0).contains(*p)) {
+                painter.add(egui::Shape::line(points, border));
+            }
+        }
+    }
+    let most = snap
+        .by_place
+        .iter()
+        .map(|g| g.photos.len())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f32;
+    for (i, place) in snap.place_info.iter().enumerate() {
+        let centre = project(place.lon, place.lat);
+        let count = snap.by_place[i].photos.len();
+        let radius = 4.0 + 8.0 * (count as f32 / most).sqrt();
+        let hit = Rect::from_center_size(centre, vec2(radius * 2.0 + 6.0, radius * 2.0 + 6.0));
+        let response = ui.interact(hit, ui.id().with(("place-dot", i)), Sense::click());
+        response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &place.name));
+        let fill = if response.hovered() {
+            Color32::from_rgb(255, 200, 61)
+        } else {
+            Color32::from_rgb(239, 75, 75)
+        };
+        painter.circle(centre, radius, fill, Stroke::new(1.5, Color32::WHITE));
+        if response.clicked() {
+            commands.push(Command::ScrollToSection(i));
+        }
+        response.on_hover_text(format!(
+            "{}\n{}",
+            place.name,
+            super::count_label(count, "photo")
+        ));
+    }
+}
+
+/// Splits a polyline wherever two consecutive points are more than 180° of longitude apart.
+fn split_at_antimeridian(line: &[[f64; 2]]) -> Vec<&[[f64; 2]]> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for i in 1..line.len() {
+        if (line[i][0] - line[i - 1][0]).abs() > 180.0 {
+            pieces.push(&line[start..i]);
+            start = i;
+        }
+    }
+    pieces.push(&line[start..]);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outlines_decode_to_real_coordinates() {
+        let arcs = decode_topojson_arcs(include_str!("../../assets/countries-110m.json"))
+            .expect("valid TopoJSON");
+        assert!(arcs.len() > 100, "{} arcs", arcs.len());
+        let all = arcs.iter().flatten();
+        assert!(
+            all.clone()
+                .all(|p| (-180.0..=180.0).contains(&p[0]) && (-90.0..=90.0).contains(&p[1]))
+        );
+        // Italy's boot reaches below 38.5 N near 16 E.
+        assert!(
+            all.clone()
+                .any(|p| (15.5..16.5).contains(&p[0]) && (37.8..38.5).contains(&p[1]))
+        );
+    }
+
+    #[test]
+    fn lines_are_split_where_they_wrap_around_the_world() {
+        let line = [[179.0, 0.0], [179.5, 1.0], [-179.5, 1.5], [-179.0, 2.0]];
+        let pieces = split_at_antimeridian(&line);
+        assert_eq!(
+            pieces.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            vec![2, 2]
+        );
+    }
+}
