@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use photo_atlas::app::{AppOptions, PhotoAtlasApp, ViewMode};
 use photo_atlas::grouping::GroupLevel;
 use photo_atlas::library::PhotoKind;
-use photo_atlas::metadata::{CaptureTime, DateSource, Timestamp};
+use photo_atlas::metadata::{CaptureTime, DateSource, Gps, Timestamp};
 use photo_atlas::store::{Locations, PhotoRecord, ThumbStatus};
 use photo_atlas::workers::{IndexedGroup, LibrarySnapshot};
 
@@ -32,7 +32,17 @@ fn synthetic_photo(i: usize) -> PhotoRecord {
             at: Timestamp::new(at, None),
             source: DateSource::Exif,
         }),
-        gps: None,
+        // Each burst somewhere on Earth; one burst in ten without GPS.
+        gps: (i / 40 % 10 != 0)
+            .then(|| {
+                let b = (i / 40) as f64;
+                Gps::new(
+                    -50.0 + (b * 37.0) % 100.0,
+                    -170.0 + (b * 91.0) % 340.0 + (i % 40) as f64 * 1e-4,
+                    None,
+                )
+            })
+            .flatten(),
         orientation: Some(1),
         make: Some("Camera".into()),
         model: None,
@@ -52,13 +62,14 @@ fn main() {
         Vec::new(),
     );
     println!(
-        "{PHOTOS} photos: {} days, {} events; snapshot built off the UI thread in {:.0} ms",
+        "{PHOTOS} photos: {} days, {} events, {} places; snapshot built off the UI thread in {:.0} ms",
         snapshot
             .by_date
             .iter()
             .filter(|g| g.level == GroupLevel::Day)
             .count(),
         snapshot.by_event.len(),
+        snapshot.place_info.len(),
         built.elapsed().as_secs_f64() * 1000.0
     );
     for view in ViewMode::ALL {

@@ -126,27 +126,18 @@ fn months(
     }
 }
 
-/// Countries fold open onto their places; "No location" last.
+/// Countries fold open onto their places (open at first when there are few); "No location" last.
 fn place_tree(
     ui: &mut egui::Ui,
     snap: &crate::workers::LibrarySnapshot,
     commands: &mut Vec<Command>,
 ) {
-    let mut countries: Vec<&str> = Vec::new();
-    for info in &snap.place_info {
-        if !countries.contains(&info.country.as_str()) {
-            countries.push(&info.country);
-        }
-    }
-    for country in countries {
-        let places: Vec<usize> = (0..snap.place_info.len())
-            .filter(|&i| snap.place_info[i].country == country)
-            .collect();
-        let total: usize = places.iter().map(|&i| snap.by_place[i].photos.len()).sum();
+    let open = snap.place_info.len() <= 30;
+    for (country, places, total) in &snap.countries {
         egui::CollapsingHeader::new(format!("{country}  ·  {total}"))
-            .default_open(true)
+            .default_open(open)
             .show(ui, |ui| {
-                for i in places {
+                for &i in places {
                     group_link(ui, &snap.by_place[i], i, commands);
                 }
             });

@@ -100,12 +100,9 @@ pub fn show(ui: &mut egui::Ui, snap: &LibrarySnapshot, height: f32, commands: &m
     );
     for arc in OUTLINES.iter() {
         // An arc that jumps across the antimeridian is drawn as two pieces.
-        for piece in arc
-            .split_inclusive(|_| false)
-            .flat_map(split_at_antimeridian)
-        {
-            let points: Vec<Pos2> = piece.iter().map(|p| project(p[0], p[1])).collect();
-            if points.iter().any(|p| rect.expand(50.0).contains(*p)) {
+        for piece in split_at_antimeridian(arc) {
+            let points = simplified(piece.iter().map(|p| project(p[0], p[1])));
+            if points.len() > 1 && points.iter().any(|p| rect.expand(50.0).contains(*p)) {
                 painter.add(egui::Shape::line(points, border));
             }
         }
@@ -117,29 +114,91 @@ pub fn show(ui: &mut egui::Ui, snap: &LibrarySnapshot, height: f32, commands: &m
         .max()
         .unwrap_or(1)
         .max(1) as f32;
-    for (i, place) in snap.place_info.iter().enumerate() {
-        let centre = project(place.lon, place.lat);
-        let count = snap.by_place[i].photos.len();
-        let radius = 4.0 + 8.0 * (count as f32 / most).sqrt();
-        let hit = Rect::from_center_size(centre, vec2(radius * 2.0 + 6.0, radius * 2.0 + 6.0));
-        let response = ui.interact(hit, ui.id().with(("place-dot", i)), Sense::click());
-        response
-            .widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, &place.name));
-        let fill = if response.hovered() {
+    let dots: Vec<(Pos2, f32)> = snap
+        .place_info
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            (
+                project(p.lon, p.lat),
+                4.0 + 8.0 * (snap.by_place[i].photos.len() as f32 / most).sqrt(),
+            )
+        })
+        .collect();
+    let hovered = if dots.len() <= PER_DOT_WIDGETS {
+        dot_widgets(ui, snap, &dots, commands)
+    } else {
+        map_wide_hit_test(ui, rect, snap, &dots, commands)
+    };
+    for (i, &(centre, radius)) in dots.iter().enumerate() {
+        let fill = if hovered == Some(i) {
             Color32::from_rgb(255, 200, 61)
         } else {
             Color32::from_rgb(239, 75, 75)
         };
         painter.circle(centre, radius, fill, Stroke::new(1.5, Color32::WHITE));
+    }
+}
+
+/// Up to this many places each get their own (accessible) widget; beyond, one hit test serves all.
+const PER_DOT_WIDGETS: usize = 200;
+
+fn dot_widgets(
+    ui: &mut egui::Ui,
+    snap: &LibrarySnapshot,
+    dots: &[(Pos2, f32)],
+    commands: &mut Vec<Command>,
+) -> Option<usize> {
+    let mut hovered = None;
+    for (i, &(centre, radius)) in dots.iter().enumerate() {
+        let hit = Rect::from_center_size(centre, vec2(radius * 2.0 + 6.0, radius * 2.0 + 6.0));
+        let response = ui.interact(hit, ui.id().with(("place-dot", i)), Sense::click());
+        let name = &snap.place_info[i].name;
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name));
         if response.clicked() {
             commands.push(Command::ScrollToSection(i));
         }
-        response.on_hover_text(format!(
-            "{}\n{}",
-            place.name,
-            super::count_label(count, "photo")
-        ));
+        if response.hovered() {
+            hovered = Some(i);
+            let count = super::count_label(snap.by_place[i].photos.len(), "photo");
+            response.on_hover_text(format!("{name}\n{count}"));
+        }
     }
+    hovered
+}
+
+fn map_wide_hit_test(
+    ui: &mut egui::Ui,
+    rect: Rect,
+    snap: &LibrarySnapshot,
+    dots: &[(Pos2, f32)],
+    commands: &mut Vec<Command>,
+) -> Option<usize> {
+    let response = ui.interact(rect, ui.id().with("place-map"), Sense::click());
+    let pointer = response.hover_pos()?;
+    let (i, _) = dots
+        .iter()
+        .enumerate()
+        .map(|(i, (c, r))| (i, c.distance(pointer) - r))
+        .filter(|(_, d)| *d <= 3.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))?;
+    if response.clicked() {
+        commands.push(Command::ScrollToSection(i));
+    }
+    let count = super::count_label(snap.by_place[i].photos.len(), "photo");
+    response.on_hover_text(format!("{}\n{count}", snap.place_info[i].name));
+    Some(i)
+}
+
+/// Drops points less than a pixel from the last one kept.
+fn simplified(points: impl Iterator<Item = Pos2>) -> Vec<Pos2> {
+    let mut out: Vec<Pos2> = Vec::new();
+    for p in points {
+        if out.last().is_none_or(|last| last.distance_sq(p) >= 1.0) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// Splits a polyline wherever two consecutive points are more than 180° of longitude apart.

@@ -45,6 +45,8 @@ pub struct LibrarySnapshot {
     pub place_info: Vec<PlaceInfo>,
     /// For each photo: its place section and whether its location is inferred.
     pub place_of: Vec<Option<(usize, bool)>>,
+    /// Countries by number of photos: (name, place sections, photos).
+    pub countries: Vec<(String, Vec<usize>, usize)>,
     /// Files and folders that could not be read (photos with errors are in `photos`).
     pub problems: Vec<(String, String)>,
 }
@@ -88,6 +90,7 @@ impl LibrarySnapshot {
         };
         let (by_date, by_event) = (indexed(by_date), indexed(by_event));
         let (by_place, place_info, place_of) = place_sections(&sorted);
+        let countries = countries_of(&place_info, &by_place);
         Self {
             folder,
             photos: sorted,
@@ -96,6 +99,7 @@ impl LibrarySnapshot {
             by_place,
             place_info,
             place_of,
+            countries,
             problems,
         }
     }
@@ -161,6 +165,22 @@ fn place_sections(photos: &[PhotoRecord]) -> PlaceSections {
         });
     }
     (sections, info, place_of)
+}
+
+fn countries_of(info: &[PlaceInfo], sections: &[IndexedGroup]) -> Vec<(String, Vec<usize>, usize)> {
+    let mut countries: Vec<(String, Vec<usize>, usize)> = Vec::new();
+    for (i, place) in info.iter().enumerate() {
+        let count = sections[i].photos.len();
+        match countries.iter_mut().find(|c| c.0 == place.country) {
+            Some(c) => {
+                c.1.push(i);
+                c.2 += count;
+            }
+            None => countries.push((place.country.clone(), vec![i], count)),
+        }
+    }
+    countries.sort_by_key(|c| std::cmp::Reverse(c.2));
+    countries
 }
 
 pub enum LoaderRequest {
