@@ -176,7 +176,7 @@ impl PhotoAtlasApp {
                         label: "All photos".into(),
                         photos: (0..snapshot.photos.len()).collect(),
                     }];
-                    self.snapshot = Some(snapshot);
+                    self.snapshot = Some(*snapshot);
                     if let Some(index) = self.pending_open.take() {
                         self.open_photo(index);
                     }

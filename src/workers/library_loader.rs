@@ -192,7 +192,7 @@ pub enum LoaderRequest {
 
 pub enum LoaderReply {
     /// The folder as it was asked for, and what was found.
-    Snapshot(PathBuf, Result<LibrarySnapshot, String>),
+    Snapshot(PathBuf, Result<Box<LibrarySnapshot>, String>),
     RecentFolders(Vec<String>),
 }
 
@@ -233,7 +233,7 @@ fn serve(
         let request = coalesce(request, inbox);
         let reply = match (&catalog, request) {
             (Ok(c), LoaderRequest::Folder(folder)) => {
-                let snapshot = load(c, &folder);
+                let snapshot = load(c, &folder).map(Box::new);
                 LoaderReply::Snapshot(folder, snapshot)
             }
             (Ok(c), LoaderRequest::RecentFolders) => {
