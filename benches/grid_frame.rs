@@ -33,7 +33,7 @@ fn synthetic_photo(i: usize) -> PhotoRecord {
             source: DateSource::Exif,
         }),
         // Each burst somewhere on Earth; one burst in ten without GPS.
-        gps: (i / 40 % 10 != 0)
+        gps: (!(i / 40).is_multiple_of(10))
             .then(|| {
                 let b = (i / 40) as f64;
                 Gps::new(
