@@ -106,16 +106,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
-    if let Some(folder) = &cli.folder {
-        anyhow::ensure!(
-            folder.is_dir(),
-            "this is not a folder: {}",
-            folder.display()
-        );
-    }
+    // A file (a photo opened with Photo Atlas from a file manager) means its folder.
+    let folder = match cli.folder {
+        Some(path) if path.is_file() => path.parent().map(std::path::Path::to_path_buf),
+        Some(path) => {
+            anyhow::ensure!(
+                path.is_dir(),
+                "this is neither a folder nor a file: {}",
+                path.display()
+            );
+            Some(path)
+        }
+        None => None,
+    };
     let options = crate::app::AppOptions {
         locations,
-        folder: cli.folder,
+        folder,
         view: cli.view,
         screenshot: cli.screenshot.clone(),
         open_photo: cli.open_photo,
