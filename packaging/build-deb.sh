@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo-packager >/dev/null || cargo install cargo-packager --locked
-cargo packager --release --formats deb
+cargo packager --formats deb
 deb=$(ls -t target/packages/*.deb | head -1)
 echo "built $deb ($(du -h "$deb" | cut -f1), $(stat -c %s "$deb") bytes)"
