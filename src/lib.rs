@@ -13,7 +13,8 @@
 //! * [`imaging`] decodes (at reduced size where it can), orients and makes thumbnails.
 //! * [`store`] keeps the catalog (SQLite) and the thumbnail cache, never in the photo folders.
 //! * [`scanner`] ties them together: an incremental, parallel, cancellable scan.
-//! * [`grouping`] turns catalogued photos into date groups and events.
+//! * [`grouping`] turns catalogued photos into date groups, events and places.
+//! * [`ml`] runs the pretrained feature extractor (EfficientNet-Lite0, candle).
 //! * [`jobs`] holds the progress counters and cancel token that long work shares with its caller.
 //! * [`workers`] runs catalog reads, scans and image loading on threads for the window.
 //! * [`app`] (state, commands) and [`ui`] (drawing) are the window; only they know egui.
@@ -27,6 +28,7 @@ pub mod imaging;
 pub mod jobs;
 pub mod library;
 pub mod metadata;
+pub mod ml;
 pub mod scanner;
 pub mod store;
 pub mod ui;

@@ -1,0 +1,233 @@
+//! EfficientNet-Lite0 (Tan & Le 2019; the "Lite" variant for mobile: ReLU6, no
+//! squeeze-and-excitation, fixed stem and head) in candle, for inference with the
+//! ImageNet weights in `models/` (lukemelas EfficientNet-PyTorch key names).
+//!
+//! The weights were trained in TensorFlow, so convolutions use TF "same" padding
+//! (asymmetric for stride 2: the extra row and column go at the bottom and right)
+//! and inputs are scaled as (x - 127) / 128.
+
+use candle_core::{D, DType, Device, Module, ModuleT, Result, Tensor};
+use candle_nn::{BatchNorm, BatchNormConfig, Conv2d, Conv2dConfig, Linear, VarBuilder};
+
+/// Side of the square input, in pixels.
+pub const INPUT_SIZE: usize = 224;
+/// Length of the pooled feature vector.
+pub const FEATURE_DIM: usize = 1280;
+const BN_EPS: f64 = 1e-3;
+
+/// (repeats, kernel, stride, expansion, input channels, output channels) per stage.
+const STAGES: [(usize, usize, usize, usize, usize, usize); 7] = [
+    (1, 3, 1, 1, 32, 16),
+    (2, 3, 2, 6, 16, 24),
+    (2, 5, 2, 6, 24, 40),
+    (3, 3, 2, 6, 40, 80),
+    (3, 5, 1, 6, 80, 112),
+    (4, 5, 2, 6, 112, 192),
+    (1, 3, 1, 6, 192, 320),
+];
+
+/// A convolution with TensorFlow's "same" padding, followed by batch norm.
+struct ConvBn {
+    conv: Conv2d,
+    bn: BatchNorm,
+    kernel: usize,
+    stride: usize,
+}
+
+impl ConvBn {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        vb: &VarBuilder,
+        conv: &str,
+        bn: &str,
+        cin: usize,
+        cout: usize,
+        k: usize,
+        stride: usize,
+        groups: usize,
+    ) -> Result<Self> {
+        let cfg = Conv2dConfig {
+            stride,
+            groups,
+            ..Default::default()
+        };
+        let conv = candle_nn::conv2d_no_bias(cin, cout, k, cfg, vb.pp(conv))?;
+        let bn = candle_nn::batch_norm(
+            cout,
+            BatchNormConfig {
+                eps: BN_EPS,
+                ..Default::default()
+            },
+            vb.pp(bn),
+        )?;
+        Ok(Self {
+            conv,
+            bn,
+            kernel: k,
+            stride,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let x = same_padding(x, self.kernel, self.stride)?;
+        self.bn.forward_t(&self.conv.forward(&x)?, false)
+    }
+}
+
+/// Pads height and width as TensorFlow's "same" does.
+fn same_padding(x: &Tensor, kernel: usize, stride: usize) -> Result<Tensor> {
+    let pad = |size: usize| {
+        let out = size.div_ceil(stride);
+        ((out - 1) * stride + kernel).saturating_sub(size)
+    };
+    let (h, w) = (x.dim(2)?, x.dim(3)?);
+    let (ph, pw) = (pad(h), pad(w));
+    if ph == 0 && pw == 0 {
+        return Ok(x.clone());
+    }
+    x.pad_with_zeros(2, ph / 2, ph - ph / 2)?
+        .pad_with_zeros(3, pw / 2, pw - pw / 2)
+}
+
+fn relu6(x: &Tensor) -> Result<Tensor> {
+    x.clamp(0f32, 6f32)
+}
+
+/// Inverted residual block: expand (1x1), depthwise (k x k), project (1x1).
+struct MbConv {
+    expand: Option<ConvBn>,
+    depthwise: ConvBn,
+    project: ConvBn,
+    residual: bool,
+}
+
+impl MbConv {
+    fn new(
+        vb: VarBuilder,
+        k: usize,
+        stride: usize,
+        expansion: usize,
+        cin: usize,
+        cout: usize,
+    ) -> Result<Self> {
+        let mid = cin * expansion;
+        let expand = (expansion != 1)
+            .then(|| ConvBn::new(&vb, "_expand_conv", "_bn0", cin, mid, 1, 1, 1))
+            .transpose()?;
+        Ok(Self {
+            expand,
+            depthwise: ConvBn::new(&vb, "_depthwise_conv", "_bn1", mid, mid, k, stride, mid)?,
+            project: ConvBn::new(&vb, "_project_conv", "_bn2", mid, cout, 1, 1, 1)?,
+            residual: stride == 1 && cin == cout,
+        })
+    }
+
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        let h = match &self.expand {
+            Some(e) => relu6(&e.forward(x)?)?,
+            None => x.clone(),
+        };
+        let h = relu6(&self.depthwise.forward(&h)?)?;
+        let h = self.project.forward(&h)?;
+        if self.residual { h + x } else { Ok(h) }
+    }
+}
+
+/// The network, with its ImageNet classifier.
+pub struct EfficientNetLite0 {
+    stem: ConvBn,
+    blocks: Vec<MbConv>,
+    head: ConvBn,
+    classifier: Linear,
+}
+
+impl EfficientNetLite0 {
+    pub fn new(vb: VarBuilder) -> Result<Self> {
+        let stem = ConvBn::new(&vb, "_conv_stem", "_bn0", 3, 32, 3, 2, 1)?;
+        let mut blocks = Vec::new();
+        for (repeats, k, stride, expansion, cin, cout) in STAGES {
+            for r in 0..repeats {
+                let (cin, stride) = if r == 0 { (cin, stride) } else { (cout, 1) };
+                blocks.push(MbConv::new(
+                    vb.pp(format!("_blocks.{}", blocks.len())),
+                    k,
+                    stride,
+                    expansion,
+                    cin,
+                    cout,
+                )?);
+            }
+        }
+        let head = ConvBn::new(&vb, "_conv_head", "_bn1", 320, FEATURE_DIM, 1, 1, 1)?;
+        let classifier = candle_nn::linear(FEATURE_DIM, 1000, vb.pp("_fc"))?;
+        Ok(Self {
+            stem,
+            blocks,
+            head,
+            classifier,
+        })
+    }
+
+    /// Loads the weights shipped in `models/` (compiled into the binary).
+    pub fn load_shipped(device: &Device) -> Result<Self> {
+        let bytes = include_bytes!("../../models/efficientnet-lite0.safetensors");
+        Self::new(VarBuilder::from_buffered_safetensors(
+            bytes.to_vec(),
+            DType::F32,
+            device,
+        )?)
+    }
+
+    /// Global-average-pooled features, (batch, 1280), from images (batch, 3, 224, 224)
+    /// already scaled by [`to_input`].
+    pub fn features(&self, images: &Tensor) -> Result<Tensor> {
+        let mut x = relu6(&self.stem.forward(images)?)?;
+        for block in &self.blocks {
+            x = block.forward(&x)?;
+        }
+        relu6(&self.head.forward(&x)?)?.mean((2, 3))
+    }
+
+    /// ImageNet class logits, (batch, 1000), from pooled features.
+    pub fn classify(&self, features: &Tensor) -> Result<Tensor> {
+        self.classifier.forward(features)
+    }
+}
+
+/// An RGB image as the network's input: 224 x 224 (shorter side fitted, centre cropped),
+/// channels first, scaled as (x - 127) / 128. Shape (3, 224, 224).
+pub fn to_input(img: &image::RgbImage, device: &Device) -> Result<Tensor> {
+    let size = INPUT_SIZE as u32;
+    let fitted = image::DynamicImage::ImageRgb8(img.clone())
+        .resize_to_fill(size, size, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let data: Vec<f32> = fitted
+        .into_raw()
+        .into_iter()
+        .map(|v| (f32::from(v) - 127.0) / 128.0)
+        .collect();
+    Tensor::from_vec(data, (INPUT_SIZE, INPUT_SIZE, 3), device)?
+        .permute((2, 0, 1))?
+        .contiguous()
+}
+
+/// Indices of the `k` largest values of a 1-d tensor, largest first.
+pub fn top_k(scores: &Tensor, k: usize) -> Result<Vec<usize>> {
+    let v: Vec<f32> = scores.flatten_all()?.to_vec1()?;
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[b].total_cmp(&v[a]));
+    order.truncate(k);
+    Ok(order)
+}
+
+/// ImageNet class names, by index.
+pub fn imagenet_classes() -> Vec<&'static str> {
+    include_str!("../../assets/imagenet-classes.txt")
+        .lines()
+        .collect()
+}
+
+/// Softmax over the last dimension.
+pub fn softmax(logits: &Tensor) -> Result<Tensor> {
+    candle_nn::ops::softmax(logits, D::Minus1)
+}
