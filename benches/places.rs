@@ -6,9 +6,8 @@
 use std::time::Instant;
 
 use photo_atlas::grouping::places::{ClusterOptions, find_places, warm_up};
-use photo_atlas::library::PhotoKind;
 use photo_atlas::metadata::Gps;
-use photo_atlas::store::{PhotoRecord, ThumbStatus};
+use photo_atlas::store::PhotoRecord;
 
 /// A small deterministic generator (no extra dependency for a benchmark).
 struct Lcg(u64);
@@ -53,19 +52,8 @@ fn positions(n: usize) -> Vec<(f64, f64)> {
 
 fn record(i: usize, (lat, lon): (f64, f64)) -> PhotoRecord {
     PhotoRecord {
-        path: format!("/p/{i}.jpg"),
-        size: 1,
-        mtime_ns: 0,
-        kind: PhotoKind::Jpeg,
-        taken: None,
         gps: Gps::new(lat, lon, None),
-        orientation: None,
-        make: None,
-        model: None,
-        width: None,
-        height: None,
-        error: None,
-        thumb: ThumbStatus::None,
+        ..PhotoRecord::bare(format!("/p/{i}.jpg"))
     }
 }
 

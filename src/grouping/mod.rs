@@ -81,9 +81,8 @@ fn undated_group(undated: &[&PhotoRecord]) -> Option<Group> {
 
 #[cfg(test)]
 pub(crate) mod test_support {
-    use crate::library::PhotoKind;
     use crate::metadata::{CaptureTime, DateSource, parse_exif_datetime};
-    use crate::store::{PhotoRecord, ThumbStatus};
+    use crate::store::PhotoRecord;
 
     /// A photo taken at `when` (`YYYY:MM:DD HH:MM:SS`), or undated.
     pub fn photo(path: &str, when: Option<&str>) -> PhotoRecord {
@@ -92,19 +91,9 @@ pub(crate) mod test_support {
             source: DateSource::Exif,
         });
         PhotoRecord {
-            path: path.into(),
-            size: 1,
-            mtime_ns: 0,
-            kind: PhotoKind::Jpeg,
             taken,
-            gps: None,
-            orientation: None,
-            make: None,
-            model: None,
-            width: None,
-            height: None,
-            error: None,
-            thumb: ThumbStatus::None,
+            size: 1,
+            ..PhotoRecord::bare(path)
         }
     }
 }

@@ -58,6 +58,27 @@ pub struct PhotoRecord {
     pub thumb: ThumbStatus,
 }
 
+impl PhotoRecord {
+    /// A JPEG at `path` that nothing is known about yet (tests, benchmarks, fixtures).
+    pub fn bare(path: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            size: 0,
+            mtime_ns: 0,
+            kind: PhotoKind::Jpeg,
+            taken: None,
+            gps: None,
+            orientation: None,
+            make: None,
+            model: None,
+            width: None,
+            height: None,
+            error: None,
+            thumb: ThumbStatus::None,
+        }
+    }
+}
+
 /// What the catalog remembers of a file, to decide whether a rescan must read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KnownFile {
