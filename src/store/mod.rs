@@ -3,6 +3,7 @@
 //! what changed and the window can show a library at once. Also the thumbnail
 //! cache's location. Nothing here writes into a photo folder.
 
+mod features;
 mod locations;
 mod photos;
 mod schema;

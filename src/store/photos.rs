@@ -156,9 +156,11 @@ impl Catalog {
     pub fn remove_photos(&mut self, paths: &[String]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare_cached("DELETE FROM photos WHERE path = ?1")?;
+            let mut photos = tx.prepare_cached("DELETE FROM photos WHERE path = ?1")?;
+            let mut features = tx.prepare_cached("DELETE FROM features WHERE path = ?1")?;
             for p in paths {
-                stmt.execute([p])?;
+                photos.execute([p])?;
+                features.execute([p])?;
             }
         }
         tx.commit()?;

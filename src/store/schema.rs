@@ -6,7 +6,8 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// Migration `i` takes the schema from version `i` to `i + 1`. Append only.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE folders (
     path          TEXT PRIMARY KEY,
     added_at      INTEGER NOT NULL,
@@ -36,7 +37,18 @@ CREATE TABLE problems (
     folder  TEXT NOT NULL,
     reason  TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+CREATE TABLE features (
+    path      TEXT NOT NULL,
+    model     TEXT NOT NULL,
+    size      INTEGER NOT NULL,
+    mtime_ns  INTEGER NOT NULL,
+    vector    BLOB NOT NULL,
+    PRIMARY KEY (path, model)
+);
+"#,
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -64,6 +76,28 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_catalog_is_upgraded_and_keeps_its_photos() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.sqlite");
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(MIGRATIONS[0]).expect("v1 schema");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version");
+            conn.execute(
+                "INSERT INTO photos(path, size, mtime_ns, kind, thumb, scanned_at) VALUES ('/l/a.jpg', 1, 2, 'jpeg', 'ok', 0)",
+                [],
+            )
+            .expect("photo");
+        }
+        let cat = crate::store::Catalog::open(&path).expect("upgrade");
+        assert_eq!(cat.schema_version().expect("version"), SCHEMA_VERSION);
+        assert_eq!(cat.photos_under("/l").expect("photos").len(), 1);
+    }
+
     #[test]
     fn concurrent_first_opens_migrate_once() {
         let dir = tempfile::tempdir().expect("tempdir");

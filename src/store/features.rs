@@ -1,0 +1,128 @@
+//! Cached feature vectors, one per (photo, model), so that clustering never runs the
+//! network twice on an unchanged photo. A vector is valid only for the size and
+//! modification time it was computed from; a changed photo is computed again.
+
+use rusqlite::params;
+
+use super::{Catalog, PhotoRecord, StoreError};
+
+fn to_blob(v: &[f32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+fn from_blob(b: &[u8]) -> Vec<f32> {
+    b.chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+impl Catalog {
+    /// Stores feature vectors computed by `model` for these photos (one transaction).
+    pub fn put_features(
+        &mut self,
+        model: &str,
+        rows: &[(&PhotoRecord, Vec<f32>)],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO features(path, model, size, mtime_ns, vector) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (photo, vector) in rows {
+                stmt.execute(params![
+                    photo.path,
+                    model,
+                    photo.size as i64,
+                    photo.mtime_ns,
+                    to_blob(vector)
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The cached vector of each photo, or `None` where there is none for its current version.
+    pub fn cached_features(
+        &self,
+        model: &str,
+        photos: &[PhotoRecord],
+    ) -> Result<Vec<Option<Vec<f32>>>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT size, mtime_ns, vector FROM features WHERE path = ?1 AND model = ?2",
+        )?;
+        photos
+            .iter()
+            .map(|p| {
+                let mut rows = stmt.query(params![p.path, model])?;
+                let Some(row) = rows.next()? else {
+                    return Ok(None);
+                };
+                let (size, mtime): (i64, i64) = (row.get(0)?, row.get(1)?);
+                let fresh = size as u64 == p.size && mtime == p.mtime_ns;
+                Ok(fresh
+                    .then(|| row.get::<_, Vec<u8>>(2).map(|b| from_blob(&b)))
+                    .transpose()?)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_round_trip_and_go_stale_when_the_photo_changes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("c.sqlite");
+        let photo = PhotoRecord {
+            size: 10,
+            mtime_ns: 5,
+            ..PhotoRecord::bare("/lib/a.jpg")
+        };
+        let other = PhotoRecord::bare("/lib/b.jpg");
+        {
+            let mut cat = Catalog::open(&path).expect("open");
+            cat.upsert_photos(&[photo.clone(), other.clone()])
+                .expect("photos");
+            cat.put_features("lite0", &[(&photo, vec![1.5, -2.0, 0.25])])
+                .expect("put");
+        }
+        let cat = Catalog::open(&path).expect("reopen");
+        let got = cat
+            .cached_features("lite0", &[photo.clone(), other])
+            .expect("get");
+        assert_eq!(got, vec![Some(vec![1.5, -2.0, 0.25]), None]);
+        assert_eq!(
+            cat.cached_features("another-model", std::slice::from_ref(&photo))
+                .expect("get"),
+            vec![None]
+        );
+        let edited = PhotoRecord {
+            mtime_ns: 6,
+            ..photo
+        };
+        assert_eq!(
+            cat.cached_features("lite0", &[edited]).expect("get"),
+            vec![None]
+        );
+    }
+
+    #[test]
+    fn removing_a_photo_forgets_its_features() {
+        let mut cat = Catalog::open_in_memory().expect("open");
+        let photo = PhotoRecord::bare("/lib/a.jpg");
+        cat.upsert_photos(std::slice::from_ref(&photo))
+            .expect("photos");
+        cat.put_features("lite0", &[(&photo, vec![1.0])])
+            .expect("put");
+        cat.remove_photos(std::slice::from_ref(&photo.path))
+            .expect("remove");
+        let count: i64 = cat
+            .conn
+            .query_row("SELECT COUNT(*) FROM features", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(count, 0);
+    }
+}
