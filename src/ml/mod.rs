@@ -1,8 +1,9 @@
 //! Machine learning: the pretrained feature extractor (EfficientNet-Lite0, inference
-//! only) that turns each photo into a vector. The autoencoder + DEC trained on the
+//! only) that turns each photo into a vector, cached in the catalog. The autoencoder + DEC trained on the
 //! user's library come next (see the semantic-clusters issue).
 
 pub mod efficientnet;
+pub mod features;
 
 #[cfg(test)]
 mod tests {
