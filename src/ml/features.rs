@@ -26,6 +26,9 @@ pub enum MlError {
     Store(#[from] StoreError),
 }
 
+/// One vector per photo, in the photos' order; `None` where it could not be computed.
+pub type FeatureVectors = Vec<Option<Vec<f32>>>;
+
 /// Counters a running extraction updates.
 #[derive(Debug, Default)]
 pub struct FeatureProgress {
@@ -51,7 +54,7 @@ pub fn backbone_features(
     device: &Device,
     cancel: &CancelToken,
     progress: &FeatureProgress,
-) -> Result<(Vec<Option<Vec<f32>>>, FeatureReport), MlError> {
+) -> Result<(FeatureVectors, FeatureReport), MlError> {
     let mut vectors = catalog.cached_features(BACKBONE_MODEL, photos)?;
     let missing: Vec<usize> = (0..photos.len())
         .filter(|&i| vectors[i].is_none())
