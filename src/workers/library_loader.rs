@@ -47,8 +47,9 @@ pub struct LibrarySnapshot {
     pub place_of: Vec<Option<(usize, bool)>>,
     /// Countries by number of photos: (name, place sections, photos).
     pub countries: Vec<(String, Vec<usize>, usize)>,
-    /// Files and folders that could not be read (photos with errors are in `photos`).
-    pub problems: Vec<(String, String)>,
+    /// Every problem: photos with an error (path, reason), then files and folders that
+    /// could not be read at all. Built once here, not on every frame.
+    problems: Vec<(String, String)>,
 }
 
 impl LibrarySnapshot {
@@ -91,6 +92,10 @@ impl LibrarySnapshot {
         let (by_date, by_event) = (indexed(by_date), indexed(by_event));
         let (by_place, place_info, place_of) = place_sections(&sorted);
         let countries = countries_of(&place_info, &by_place);
+        let photo_problems = sorted
+            .iter()
+            .filter_map(|p| p.error.as_ref().map(|e| (p.path.clone(), e.clone())));
+        let problems = photo_problems.chain(problems).collect();
         Self {
             folder,
             photos: sorted,
@@ -105,12 +110,8 @@ impl LibrarySnapshot {
     }
 
     /// Photos with an error, as (path, reason), followed by the other problems.
-    pub fn all_problems(&self) -> Vec<(String, String)> {
-        let photos = self
-            .photos
-            .iter()
-            .filter_map(|p| p.error.as_ref().map(|e| (p.path.clone(), e.clone())));
-        photos.chain(self.problems.iter().cloned()).collect()
+    pub fn all_problems(&self) -> &[(String, String)] {
+        &self.problems
     }
 }
 
@@ -273,4 +274,26 @@ fn load(catalog: &Catalog, folder: &std::path::Path) -> Result<LibrarySnapshot, 
     let photos = catalog.photos_under(&folder).map_err(|e| e.to_string())?;
     let problems = catalog.problems(&folder).map_err(|e| e.to_string())?;
     Ok(LibrarySnapshot::build(folder, photos, problems))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_list_photos_with_errors_then_unreadable_files() {
+        let broken = PhotoRecord {
+            error: Some("the file is truncated".into()),
+            ..PhotoRecord::bare("/l/b.jpg")
+        };
+        let photos = vec![PhotoRecord::bare("/l/a.jpg"), broken];
+        let unreadable = vec![("/l/locked".to_string(), "permission denied".to_string())];
+        let snap = LibrarySnapshot::build("/l".into(), photos, unreadable.clone());
+        let expected = [
+            ("/l/b.jpg".to_string(), "the file is truncated".to_string()),
+            unreadable[0].clone(),
+        ];
+        assert_eq!(snap.all_problems(), expected);
+        assert_eq!(snap.photos.len(), 2);
+    }
 }
