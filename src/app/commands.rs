@@ -31,7 +31,7 @@ impl PhotoAtlasApp {
     pub(super) fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::PickFolder => self.pick_folder(ctx),
-            Command::OpenFolder(folder) => self.open_folder(ctx, folder),
+            Command::OpenFolder(folder) => self.open_folder(folder),
             Command::CancelScan => {
                 if let Some(job) = &self.scan {
                     job.cancel.cancel();
@@ -55,7 +55,7 @@ impl PhotoAtlasApp {
         }
     }
 
-    fn open_folder(&mut self, ctx: &egui::Context, folder: PathBuf) {
+    fn open_folder(&mut self, folder: PathBuf) {
         if let Some(job) = self.scan.take() {
             job.cancel.cancel();
         }
@@ -64,11 +64,7 @@ impl PhotoAtlasApp {
         self.message = None;
         self.folder = Some(folder.clone());
         self.request_reload();
-        let waker = {
-            let ctx = ctx.clone();
-            std::sync::Arc::new(move || ctx.request_repaint()) as crate::jobs::Waker
-        };
-        self.scan = Some(ScanJob::start(&self.locations, folder, waker));
+        self.scan = Some(ScanJob::start(&self.locations, folder, self.waker.clone()));
     }
 
     fn pick_folder(&mut self, ctx: &egui::Context) {
@@ -167,9 +163,10 @@ impl PhotoAtlasApp {
         while let Ok(reply) = self.loader.replies.try_recv() {
             match reply {
                 LoaderReply::RecentFolders(folders) => self.recent = folders,
-                LoaderReply::Snapshot(requested, _) if self.folder.as_ref() != Some(&requested) => {
-                }
-                LoaderReply::Snapshot(_, Ok(snapshot)) => {
+                LoaderReply::Snapshot(requested, _, _)
+                    if self.folder.as_ref() != Some(&requested) => {}
+                LoaderReply::Snapshot(_, request, Ok(snapshot)) => {
+                    self.reloads_answered = self.reloads_answered.max(request);
                     self.all_photos = vec![IndexedGroup {
                         level: crate::grouping::GroupLevel::Event,
                         key: "all".into(),
@@ -181,7 +178,8 @@ impl PhotoAtlasApp {
                         self.open_photo(index);
                     }
                 }
-                LoaderReply::Snapshot(_, Err(e)) => {
+                LoaderReply::Snapshot(_, request, Err(e)) => {
+                    self.reloads_answered = self.reloads_answered.max(request);
                     self.message = Some(format!("The catalog could not be read: {e}"))
                 }
             }

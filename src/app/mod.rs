@@ -92,7 +92,12 @@ pub struct PhotoAtlasApp {
     /// A message for the user (an error, a hint), shown in the status bar.
     pub message: Option<String>,
     pub commands: Vec<Command>,
+    /// Asks for a repaint; handed to every job the window starts.
+    waker: Waker,
     reload_requested: Option<Instant>,
+    /// Reloads asked of the loader, and the newest one it has answered.
+    reloads_requested: u64,
+    reloads_answered: u64,
     folder_picker: Option<Receiver<Option<PathBuf>>>,
     pub(crate) screenshot: Option<screenshot::ScreenshotState>,
     pending_open: Option<usize>,
@@ -118,7 +123,8 @@ impl PhotoAtlasApp {
             scan: None,
             last_scan: None,
             view: options.view,
-            textures: TextureCache::new(waker),
+            textures: TextureCache::new(waker.clone()),
+            waker,
             viewer: None,
             show_problems: false,
             thumb_size: 160.0,
@@ -126,6 +132,8 @@ impl PhotoAtlasApp {
             message: None,
             commands: Vec::new(),
             reload_requested: None,
+            reloads_requested: 0,
+            reloads_answered: 0,
             folder_picker: None,
             screenshot: options.screenshot.map(screenshot::ScreenshotState::new),
             pending_open: options.open_photo,
@@ -134,21 +142,6 @@ impl PhotoAtlasApp {
             app.commands.push(Command::OpenFolder(folder));
         }
         app
-    }
-
-    /// The screenshot's outcome, once taken (or failed), in screenshot mode.
-    pub fn screenshot_outcome(&self) -> Option<ScreenshotOutcome> {
-        self.screenshot
-            .as_ref()
-            .and_then(|s| s.outcome.lock().ok().and_then(|o| o.clone()))
-    }
-
-    /// Sections of the grid for the current view.
-    pub fn sections(&self) -> Vec<&IndexedGroup> {
-        self.snapshot
-            .as_ref()
-            .map(|s| sections_of(s, &self.all_photos, self.view))
-            .unwrap_or_default()
     }
 
     pub fn is_scanning(&self) -> bool {
@@ -174,9 +167,19 @@ impl PhotoAtlasApp {
 
     fn request_reload(&mut self) {
         if let Some(folder) = &self.folder {
-            self.loader.request(LoaderRequest::Folder(folder.clone()));
+            self.reloads_requested += 1;
+            self.loader.request(LoaderRequest::Folder(
+                folder.clone(),
+                self.reloads_requested,
+            ));
             self.reload_requested = Some(Instant::now());
         }
+    }
+
+    /// Whether the catalog has been read since the last reload was asked for (after a
+    /// scan ends, the snapshot on screen may still be the one from before it).
+    pub fn is_up_to_date(&self) -> bool {
+        self.reloads_answered >= self.reloads_requested
     }
 }
 
@@ -245,20 +248,20 @@ pub fn run_window(options: AppOptions) -> anyhow::Result<Option<ScreenshotOutcom
         viewport,
         ..Default::default()
     };
-    let outcome = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let outcome_out = outcome.clone();
+    // One slot shared by the app (which fills it) and this function (which reads it).
+    let outcome: std::sync::Arc<std::sync::Mutex<Option<ScreenshotOutcome>>> = Default::default();
+    let slot = outcome.clone();
     eframe::run_native(
         "Photo Atlas",
         native,
         Box::new(move |cc| {
-            let app = PhotoAtlasApp::new(&cc.egui_ctx, options);
-            if let Some(s) = &app.screenshot {
-                *outcome_out.lock().map_err(|_| "poisoned")? = Some(s.outcome.clone());
+            let mut app = PhotoAtlasApp::new(&cc.egui_ctx, options);
+            if let Some(s) = &mut app.screenshot {
+                s.outcome = slot;
             }
             Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))?;
-    let shared = outcome.lock().ok().and_then(|o| o.clone());
-    Ok(shared.and_then(|o| o.lock().ok().and_then(|o| o.clone())))
+    Ok(outcome.lock().ok().and_then(|o| o.clone()))
 }

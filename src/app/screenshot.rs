@@ -43,7 +43,7 @@ fn is_ready(app: &PhotoAtlasApp) -> bool {
             super::ThumbSlot::Loading | super::ThumbSlot::Missing
         )
     });
-    let folder_ready = app.folder.is_none() || app.snapshot.is_some();
+    let folder_ready = app.folder.is_none() || (app.snapshot.is_some() && app.is_up_to_date());
     !app.is_scanning() && folder_ready && app.textures.pending() == 0 && viewer_ready
 }
 

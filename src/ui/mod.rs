@@ -10,8 +10,6 @@ pub mod theme;
 mod viewer;
 pub mod world_map;
 
-pub use grid::GridLayout;
-
 use crate::app::PhotoAtlasApp;
 
 /// Draws one frame.

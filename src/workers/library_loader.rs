@@ -186,14 +186,16 @@ fn countries_of(info: &[PlaceInfo], sections: &[IndexedGroup]) -> Vec<(String, V
 
 pub enum LoaderRequest {
     /// Load (or reload) a folder.
-    Folder(PathBuf),
+    /// Load (or reload) a folder; the number is echoed in the reply, so the caller can
+    /// tell when its latest request has been answered.
+    Folder(PathBuf, u64),
     /// The library folders, most recent first.
     RecentFolders,
 }
 
 pub enum LoaderReply {
     /// The folder as it was asked for, and what was found.
-    Snapshot(PathBuf, Result<Box<LibrarySnapshot>, String>),
+    Snapshot(PathBuf, u64, Result<Box<LibrarySnapshot>, String>),
     RecentFolders(Vec<String>),
 }
 
@@ -233,15 +235,15 @@ fn serve(
         // Only the newest folder request matters when several are waiting.
         let request = coalesce(request, inbox);
         let reply = match (&catalog, request) {
-            (Ok(c), LoaderRequest::Folder(folder)) => {
+            (Ok(c), LoaderRequest::Folder(folder, request)) => {
                 let snapshot = load(c, &folder).map(Box::new);
-                LoaderReply::Snapshot(folder, snapshot)
+                LoaderReply::Snapshot(folder, request, snapshot)
             }
             (Ok(c), LoaderRequest::RecentFolders) => {
                 LoaderReply::RecentFolders(c.folders().unwrap_or_default())
             }
-            (Err(e), LoaderRequest::Folder(folder)) => {
-                LoaderReply::Snapshot(folder, Err(e.clone()))
+            (Err(e), LoaderRequest::Folder(folder, request)) => {
+                LoaderReply::Snapshot(folder, request, Err(e.clone()))
             }
             (Err(_), LoaderRequest::RecentFolders) => LoaderReply::RecentFolders(Vec::new()),
         };
@@ -256,7 +258,7 @@ fn coalesce(first: LoaderRequest, inbox: &Receiver<LoaderRequest>) -> LoaderRequ
     let mut newest = first;
     while let Ok(next) = inbox.try_recv() {
         if matches!(next, LoaderRequest::RecentFolders)
-            && matches!(newest, LoaderRequest::Folder(_))
+            && matches!(newest, LoaderRequest::Folder(..))
         {
             continue;
         }
