@@ -46,6 +46,56 @@ pub struct FeatureReport {
     pub cancelled: bool,
 }
 
+/// A way of turning decoded photos into vectors.
+pub enum Extractor<'a> {
+    /// The pretrained network's 1280 pooled features.
+    Backbone(&'a EfficientNetLite0, &'a Device),
+    /// The photo's own pixels, squashed to `side` x `side` RGB, as values in [0, 1].
+    Pixels { side: u32 },
+}
+
+impl Extractor<'_> {
+    /// The cache key of the vectors; bump it when inputs or weights change.
+    pub fn model_key(&self) -> String {
+        match self {
+            Extractor::Backbone(..) => BACKBONE_MODEL.to_string(),
+            Extractor::Pixels { side } => format!("pixels/{side}/v1"),
+        }
+    }
+
+    fn decode_size(&self) -> u32 {
+        match self {
+            Extractor::Backbone(..) => INPUT_SIZE as u32,
+            Extractor::Pixels { side } => *side,
+        }
+    }
+
+    fn vectors(&self, images: &[image::RgbImage]) -> Result<Vec<Vec<f32>>, MlError> {
+        match self {
+            Extractor::Backbone(net, device) => {
+                let inputs = images
+                    .iter()
+                    .map(|img| to_input(img, device))
+                    .collect::<candle_core::Result<Vec<_>>>()?;
+                Ok(net.features(&Tensor::stack(&inputs, 0)?)?.to_vec2()?)
+            }
+            Extractor::Pixels { side } => Ok(images
+                .iter()
+                .map(|img| pixel_vector(img, *side))
+                .collect()),
+        }
+    }
+}
+
+/// The image squashed to `side` x `side` (aspect ignored, as in the DEC tutorials), in [0, 1].
+pub fn pixel_vector(img: &image::RgbImage, side: u32) -> Vec<f32> {
+    image::imageops::resize(img, side, side, image::imageops::FilterType::Triangle)
+        .into_raw()
+        .into_iter()
+        .map(|v| f32::from(v) / 255.0)
+        .collect()
+}
+
 /// The backbone vector of every photo (`None` where it could not be computed).
 pub fn backbone_features(
     catalog: &mut Catalog,
@@ -55,7 +105,21 @@ pub fn backbone_features(
     cancel: &CancelToken,
     progress: &FeatureProgress,
 ) -> Result<(FeatureVectors, FeatureReport), MlError> {
-    let mut vectors = catalog.cached_features(BACKBONE_MODEL, photos)?;
+    let extractor = Extractor::Backbone(net, device);
+    extract_features(catalog, photos, &extractor, cancel, progress)
+}
+
+/// The vector of every photo by `extractor`: cached ones read, the rest computed in
+/// batches and cached (`None` where a photo could not be read).
+pub fn extract_features(
+    catalog: &mut Catalog,
+    photos: &[PhotoRecord],
+    extractor: &Extractor,
+    cancel: &CancelToken,
+    progress: &FeatureProgress,
+) -> Result<(FeatureVectors, FeatureReport), MlError> {
+    let key = extractor.model_key();
+    let mut vectors = catalog.cached_features(&key, photos)?;
     let missing: Vec<usize> = (0..photos.len())
         .filter(|&i| vectors[i].is_none())
         .collect();
@@ -64,32 +128,36 @@ pub fn backbone_features(
         ..FeatureReport::default()
     };
     progress.to_compute.store(missing.len(), Ordering::Relaxed);
+    progress.computed.store(0, Ordering::Relaxed);
     for chunk in missing.chunks(BATCH) {
         if cancel.is_cancelled() {
             report.cancelled = true;
             break;
         }
-        let inputs: Vec<(usize, Result<Tensor, String>)> = chunk
+        let size = extractor.decode_size();
+        let decoded: Vec<(usize, Result<image::RgbImage, String>)> = chunk
             .par_iter()
-            .map(|&i| (i, input_of(&photos[i], device)))
+            .map(|&i| (i, upright_image(&photos[i], size)))
             .collect();
-        let (ok, bad): (Vec<_>, Vec<_>) = inputs.into_iter().partition(|(_, r)| r.is_ok());
-        report.failed.extend(
-            bad.into_iter()
-                .map(|(i, r)| (photos[i].path.clone(), r.err().unwrap_or_default())),
-        );
-        let (indices, tensors): (Vec<usize>, Vec<Tensor>) = ok
-            .into_iter()
-            .filter_map(|(i, r)| Some((i, r.ok()?)))
-            .unzip();
-        if !tensors.is_empty() {
-            let rows: Vec<Vec<f32>> = net.features(&Tensor::stack(&tensors, 0)?)?.to_vec2()?;
+        let mut indices = Vec::new();
+        let mut images = Vec::new();
+        for (i, result) in decoded {
+            match result {
+                Ok(img) => {
+                    indices.push(i);
+                    images.push(img);
+                }
+                Err(reason) => report.failed.push((photos[i].path.clone(), reason)),
+            }
+        }
+        if !images.is_empty() {
+            let rows = extractor.vectors(&images)?;
             let stored: Vec<(&PhotoRecord, Vec<f32>)> = indices
                 .iter()
                 .map(|&i| &photos[i])
                 .zip(rows.clone())
                 .collect();
-            catalog.put_features(BACKBONE_MODEL, &stored)?;
+            catalog.put_features(&key, &stored)?;
             for (i, row) in indices.into_iter().zip(rows) {
                 vectors[i] = Some(row);
                 report.computed += 1;
@@ -100,12 +168,31 @@ pub fn backbone_features(
     Ok((vectors, report))
 }
 
-/// The network's input for one photo: decoded at reduced size, upright.
-fn input_of(photo: &PhotoRecord, device: &Device) -> Result<Tensor, String> {
+/// The photo decoded at reduced size (at least `size` on its short side where it can), upright.
+fn upright_image(photo: &PhotoRecord, size: u32) -> Result<image::RgbImage, String> {
     let data = std::fs::read(&photo.path).map_err(|e| crate::library::describe_io(&e))?;
-    let img = decode(&data, photo.kind, Some(INPUT_SIZE as u32)).map_err(|e| e.to_string())?;
-    let upright = apply_orientation(img.to_rgb8(), photo.orientation);
-    to_input(&upright, device).map_err(|e| e.to_string())
+    let img = decode(&data, photo.kind, Some(size)).map_err(|e| e.to_string())?;
+    Ok(apply_orientation(img.to_rgb8(), photo.orientation))
+}
+
+/// The rows that have a vector, as a matrix, with the indices they came from.
+pub fn feature_matrix(vectors: &FeatureVectors) -> (Vec<usize>, ndarray::Array2<f32>) {
+    let kept: Vec<usize> = (0..vectors.len())
+        .filter(|&i| vectors[i].is_some())
+        .collect();
+    let dim = kept
+        .first()
+        .and_then(|&i| vectors[i].as_ref())
+        .map_or(0, Vec::len);
+    let mut matrix = ndarray::Array2::zeros((kept.len(), dim));
+    for (row, &i) in kept.iter().enumerate() {
+        if let Some(v) = vectors[i].as_ref().filter(|v| v.len() == dim) {
+            matrix
+                .row_mut(row)
+                .assign(&ndarray::ArrayView1::from(v.as_slice()));
+        }
+    }
+    (kept, matrix)
 }
 
 #[cfg(test)]

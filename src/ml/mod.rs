@@ -1,9 +1,17 @@
-//! Machine learning: the pretrained feature extractor (EfficientNet-Lite0, inference
-//! only) that turns each photo into a vector, cached in the catalog. The autoencoder + DEC trained on the
-//! user's library come next (see the semantic-clusters issue).
+//! Machine learning, in two stages (see DESIGN.md): every photo becomes a feature
+//! vector (the pretrained EfficientNet-Lite0, inference only, cached in the catalog),
+//! then a denoising autoencoder + IDEC learns clusters on this user's vectors.
+//! Also the quality metrics that `eval` reports.
 
+pub mod autoencoder;
+pub mod dec;
+pub mod device;
 pub mod efficientnet;
 pub mod features;
+pub mod kmeans;
+pub mod metrics;
+pub mod pipeline;
+pub mod train;
 
 #[cfg(test)]
 mod tests {

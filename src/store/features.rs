@@ -6,11 +6,11 @@ use rusqlite::params;
 
 use super::{Catalog, PhotoRecord, StoreError};
 
-fn to_blob(v: &[f32]) -> Vec<u8> {
+pub(super) fn to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
-fn from_blob(b: &[u8]) -> Vec<f32> {
+pub(super) fn from_blob(b: &[u8]) -> Vec<f32> {
     b.chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect()

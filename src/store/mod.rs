@@ -3,6 +3,7 @@
 //! what changed and the window can show a library at once. Also the thumbnail
 //! cache's location. Nothing here writes into a photo folder.
 
+mod clusters;
 mod features;
 mod locations;
 mod photos;
@@ -13,6 +14,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use clusters::{ClusterMember, SavedClusters, SavedModel};
 pub use locations::{CACHE_ENV, CATALOG_ENV, Locations};
 pub use photos::{KnownFile, PhotoRecord, ThumbStatus};
 pub use schema::SCHEMA_VERSION;

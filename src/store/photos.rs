@@ -158,9 +158,11 @@ impl Catalog {
         {
             let mut photos = tx.prepare_cached("DELETE FROM photos WHERE path = ?1")?;
             let mut features = tx.prepare_cached("DELETE FROM features WHERE path = ?1")?;
+            let mut members = tx.prepare_cached("DELETE FROM cluster_members WHERE path = ?1")?;
             for p in paths {
                 photos.execute([p])?;
                 features.execute([p])?;
+                members.execute([p])?;
             }
         }
         tx.commit()?;

@@ -48,6 +48,34 @@ CREATE TABLE features (
     PRIMARY KEY (path, model)
 );
 "#,
+    r#"
+CREATE TABLE cluster_models (
+    folder      TEXT PRIMARY KEY,
+    features    TEXT NOT NULL,
+    dims        TEXT NOT NULL,
+    k           INTEGER NOT NULL,
+    seed        INTEGER NOT NULL,
+    trained_at  INTEGER NOT NULL,
+    weights     BLOB NOT NULL
+);
+CREATE TABLE cluster_members (
+    folder      TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    cluster     INTEGER NOT NULL,
+    confidence  REAL NOT NULL,
+    code        BLOB NOT NULL,
+    soft        BLOB NOT NULL,
+    PRIMARY KEY (folder, path)
+);
+CREATE INDEX cluster_members_path ON cluster_members(path);
+CREATE TABLE cluster_names (
+    folder   TEXT NOT NULL,
+    cluster  INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    custom   INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (folder, cluster)
+);
+"#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,0 +1,170 @@
+//! k-means (linfa-clustering, seeded k-means++ with restarts), the silhouette score,
+//! and choosing the number of clusters by silhouette on a subsample. DEC starts from
+//! k-means on the autoencoder's codes, and `eval` compares against k-means on the
+//! raw features, so both go through the same function here.
+
+use linfa::DatasetBase;
+use linfa::traits::{Fit, Predict};
+use linfa_clustering::KMeans;
+use ndarray::{Array2, Axis};
+use rand::SeedableRng;
+use rand::seq::index::sample;
+use rand_xoshiro::Xoshiro256Plus;
+
+/// A partition and its centres.
+#[derive(Debug, Clone)]
+pub struct Partition {
+    pub labels: Vec<usize>,
+    pub centroids: Array2<f32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("k-means failed: {0}")]
+pub struct KMeansError(String);
+
+/// k-means with k-means++ seeding and 10 restarts, deterministic for a seed.
+pub fn kmeans(data: &Array2<f32>, k: usize, seed: u64) -> Result<Partition, KMeansError> {
+    let k = k.clamp(1, data.nrows().max(1));
+    let dataset = DatasetBase::from(data.clone());
+    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+        .n_runs(10)
+        .max_n_iterations(300)
+        .tolerance(1e-4)
+        .fit(&dataset)
+        .map_err(|e| KMeansError(e.to_string()))?;
+    let labels = model.predict(data).to_vec();
+    Ok(Partition {
+        labels,
+        centroids: model.centroids().clone(),
+    })
+}
+
+/// Pairwise Euclidean distances between the rows.
+fn distances(data: &Array2<f32>) -> Array2<f32> {
+    let gram = data.dot(&data.t());
+    let norms: Vec<f32> = gram.diag().to_vec();
+    Array2::from_shape_fn((data.nrows(), data.nrows()), |(i, j)| {
+        (norms[i] + norms[j] - 2.0 * gram[[i, j]]).max(0.0).sqrt()
+    })
+}
+
+/// Mean silhouette of a partition, given the pairwise distances: near 1 when
+/// clusters are tight and apart, near 0 when they overlap.
+fn silhouette_from(dist: &Array2<f32>, labels: &[usize]) -> f64 {
+    let k = labels.iter().max().map_or(0, |m| m + 1);
+    let sizes = labels.iter().fold(vec![0usize; k], |mut s, &l| {
+        s[l] += 1;
+        s
+    });
+    let mut total = 0.0;
+    for (i, row) in dist.axis_iter(Axis(0)).enumerate() {
+        let mut sums = vec![0.0f64; k];
+        for (j, &d) in row.iter().enumerate() {
+            sums[labels[j]] += f64::from(d);
+        }
+        let own = labels[i];
+        if sizes[own] <= 1 {
+            continue; // a singleton scores 0
+        }
+        let a = sums[own] / (sizes[own] - 1) as f64;
+        let b = (0..k)
+            .filter(|&c| c != own && sizes[c] > 0)
+            .map(|c| sums[c] / sizes[c] as f64)
+            .fold(f64::INFINITY, f64::min);
+        if b.is_finite() {
+            total += (b - a) / a.max(b).max(f64::MIN_POSITIVE);
+        }
+    }
+    total / labels.len().max(1) as f64
+}
+
+/// Mean silhouette of `labels` on `data` (Euclidean), on at most `max_rows` rows.
+pub fn silhouette(data: &Array2<f32>, labels: &[usize], max_rows: usize, seed: u64) -> f64 {
+    let rows = subsample(data.nrows(), max_rows, seed);
+    let picked = data.select(Axis(0), &rows);
+    let picked_labels: Vec<usize> = rows.iter().map(|&i| labels[i]).collect();
+    silhouette_from(&distances(&picked), &picked_labels)
+}
+
+fn subsample(n: usize, max_rows: usize, seed: u64) -> Vec<usize> {
+    if n <= max_rows {
+        return (0..n).collect();
+    }
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+    let mut rows = sample(&mut rng, n, max_rows).into_vec();
+    rows.sort_unstable();
+    rows
+}
+
+/// The silhouette of k-means for each k in `range`, on a subsample of at most
+/// `max_rows` rows; the chosen k is the best-scoring one.
+pub fn choose_k(
+    data: &Array2<f32>,
+    range: std::ops::RangeInclusive<usize>,
+    max_rows: usize,
+    seed: u64,
+) -> Result<(usize, Vec<(usize, f64)>), KMeansError> {
+    let rows = subsample(data.nrows(), max_rows, seed);
+    let picked = data.select(Axis(0), &rows);
+    let dist = distances(&picked);
+    let mut scores = Vec::new();
+    for k in range.filter(|&k| k >= 2 && k < picked.nrows()) {
+        let part = kmeans(&picked, k, seed)?;
+        scores.push((k, silhouette_from(&dist, &part.labels)));
+    }
+    let best = scores
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(1, |&(k, _)| k);
+    Ok((best, scores))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_distr::{Distribution, Normal};
+
+    /// `k` well separated blobs of `per` points in 5 dimensions.
+    fn blobs(k: usize, per: usize, seed: u64) -> (Array2<f32>, Vec<usize>) {
+        let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+        let noise = Normal::new(0.0f32, 0.3).expect("normal");
+        let mut data = Array2::zeros((k * per, 5));
+        let mut labels = Vec::new();
+        for (i, mut row) in data.axis_iter_mut(Axis(0)).enumerate() {
+            let c = i / per;
+            labels.push(c);
+            for (d, x) in row.iter_mut().enumerate() {
+                let centre = if d == c % 5 { 6.0 } else { 0.0 } + (c / 5) as f32 * 6.0;
+                *x = centre + noise.sample(&mut rng);
+            }
+        }
+        (data, labels)
+    }
+
+    #[test]
+    fn kmeans_recovers_separated_blobs_and_is_deterministic() {
+        let (data, truth) = blobs(4, 30, 1);
+        let a = kmeans(&data, 4, 7).expect("kmeans");
+        let b = kmeans(&data, 4, 7).expect("kmeans");
+        assert_eq!(a.labels, b.labels);
+        assert!((crate::ml::metrics::accuracy(&truth, &a.labels) - 1.0).abs() < 1e-12);
+        assert_eq!(a.centroids.dim(), (4, 5));
+    }
+
+    #[test]
+    fn silhouette_picks_the_true_number_of_blobs() {
+        for k in [3, 5] {
+            let (data, _) = blobs(k, 25, 3);
+            let (best, scores) = choose_k(&data, 2..=8, 1000, 11).expect("choose");
+            assert_eq!(best, k, "{scores:?}");
+        }
+    }
+
+    #[test]
+    fn silhouette_is_high_for_the_truth_and_low_for_a_shuffle() {
+        let (data, truth) = blobs(3, 20, 5);
+        let shuffled: Vec<usize> = (0..truth.len()).map(|i| i % 3).collect();
+        assert!(silhouette(&data, &truth, 1000, 1) > 0.7);
+        assert!(silhouette(&data, &shuffled, 1000, 1) < 0.1);
+    }
+}

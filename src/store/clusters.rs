@@ -1,0 +1,237 @@
+//! The semantic clusters of a folder as the catalog keeps them: the trained model
+//! (autoencoder weights and centres as safetensors, so a later run fine-tunes
+//! instead of starting over), each photo's cluster, confidence, latent code and soft
+//! assignment (what similar-photo search reads), and the clusters' names.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+
+use super::features::{from_blob, to_blob};
+use super::{Catalog, StoreError, now_secs};
+
+/// A trained model of one folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedModel {
+    /// The feature source it was trained on ("backbone" or "pixels").
+    pub features: String,
+    pub dims: Vec<usize>,
+    pub k: usize,
+    pub seed: u64,
+    pub trained_at: i64,
+    pub weights: Vec<u8>,
+}
+
+/// One photo's place in the clusters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterMember {
+    pub path: String,
+    pub cluster: usize,
+    pub confidence: f32,
+    pub code: Vec<f32>,
+    pub soft: Vec<f32>,
+}
+
+/// A folder's clusters: members ordered by cluster, then by confidence (highest first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedClusters {
+    pub model: SavedModel,
+    pub members: Vec<ClusterMember>,
+    /// Cluster → (name, whether the user chose it).
+    pub names: HashMap<usize, (String, bool)>,
+}
+
+fn dims_text(dims: &[usize]) -> String {
+    dims.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn parse_dims(text: &str) -> Vec<usize> {
+    text.split(',').filter_map(|d| d.parse().ok()).collect()
+}
+
+impl Catalog {
+    /// Replaces the folder's model, members and generated names in one transaction.
+    /// Names the user chose are kept for clusters that still exist.
+    pub fn save_clusters(
+        &mut self,
+        folder: &str,
+        model: &SavedModel,
+        members: &[ClusterMember],
+        names: &[(usize, String)],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO cluster_models(folder, features, dims, k, seed, trained_at, weights)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                folder,
+                model.features,
+                dims_text(&model.dims),
+                model.k as i64,
+                model.seed as i64,
+                now_secs(),
+                model.weights
+            ],
+        )?;
+        tx.execute("DELETE FROM cluster_members WHERE folder = ?1", [folder])?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO cluster_members(folder, path, cluster, confidence, code, soft)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for m in members {
+                insert.execute(params![
+                    folder,
+                    m.path,
+                    m.cluster as i64,
+                    f64::from(m.confidence),
+                    to_blob(&m.code),
+                    to_blob(&m.soft)
+                ])?;
+            }
+        }
+        tx.execute(
+            "DELETE FROM cluster_names WHERE folder = ?1 AND (custom = 0 OR cluster >= ?2)",
+            params![folder, model.k as i64],
+        )?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO cluster_names(folder, cluster, name, custom) VALUES (?1, ?2, ?3, 0)",
+            )?;
+            for (cluster, name) in names {
+                insert.execute(params![folder, *cluster as i64, name])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The folder's stored model, if it was ever clustered.
+    pub fn cluster_model(&self, folder: &str) -> Result<Option<SavedModel>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT features, dims, k, seed, trained_at, weights FROM cluster_models WHERE folder = ?1",
+                [folder],
+                |r| {
+                    Ok(SavedModel {
+                        features: r.get(0)?,
+                        dims: parse_dims(&r.get::<_, String>(1)?),
+                        k: r.get::<_, i64>(2)? as usize,
+                        seed: r.get::<_, i64>(3)? as u64,
+                        trained_at: r.get(4)?,
+                        weights: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The folder's clusters, or `None` if it was never clustered.
+    pub fn clusters(&self, folder: &str) -> Result<Option<SavedClusters>, StoreError> {
+        let Some(model) = self.cluster_model(folder)? else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare(
+            "SELECT path, cluster, confidence, code, soft FROM cluster_members
+             WHERE folder = ?1 ORDER BY cluster, confidence DESC, path",
+        )?;
+        let members = stmt
+            .query_map([folder], |r| {
+                Ok(ClusterMember {
+                    path: r.get(0)?,
+                    cluster: r.get::<_, i64>(1)? as usize,
+                    confidence: r.get::<_, f64>(2)? as f32,
+                    code: from_blob(&r.get::<_, Vec<u8>>(3)?),
+                    soft: from_blob(&r.get::<_, Vec<u8>>(4)?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT cluster, name, custom FROM cluster_names WHERE folder = ?1")?;
+        let names = stmt
+            .query_map([folder], |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as usize,
+                    (r.get::<_, String>(1)?, r.get::<_, i64>(2)? != 0),
+                ))
+            })?
+            .collect::<Result<HashMap<_, _>, _>>()?;
+        Ok(Some(SavedClusters {
+            model,
+            members,
+            names,
+        }))
+    }
+
+    /// Gives a cluster the user's own name (kept when the folder is clustered again).
+    pub fn rename_cluster(&self, folder: &str, cluster: usize, name: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO cluster_names(folder, cluster, name, custom) VALUES (?1, ?2, ?3, 1)",
+            params![folder, cluster as i64, name],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::PhotoRecord;
+
+    fn member(path: &str, cluster: usize, confidence: f32) -> ClusterMember {
+        ClusterMember {
+            path: path.into(),
+            cluster,
+            confidence,
+            code: vec![confidence, 1.0],
+            soft: vec![confidence, 1.0 - confidence],
+        }
+    }
+
+    #[test]
+    fn clusters_round_trip_ordered_and_keep_the_users_names() {
+        let mut cat = Catalog::open_in_memory().expect("catalog");
+        assert_eq!(cat.clusters("/lib").expect("read"), None);
+        let model = SavedModel {
+            features: "backbone".into(),
+            dims: vec![1280, 512, 32],
+            k: 2,
+            seed: 3,
+            trained_at: 0,
+            weights: vec![1, 2, 3],
+        };
+        let members = [
+            member("/lib/a.jpg", 1, 0.5),
+            member("/lib/b.jpg", 0, 0.7),
+            member("/lib/c.jpg", 1, 0.9),
+        ];
+        let names = [(0, "daisy".to_string()), (1, "tulip".to_string())];
+        cat.save_clusters("/lib", &model, &members, &names)
+            .expect("save");
+        cat.rename_cluster("/lib", 1, "Garden").expect("rename");
+        // Clustering again keeps the custom name and replaces the generated one.
+        let renamed = [(0, "sunflower".to_string()), (1, "rose".to_string())];
+        cat.save_clusters("/lib", &model, &members, &renamed)
+            .expect("save again");
+        let got = cat.clusters("/lib").expect("read").expect("clustered");
+        let order: Vec<&str> = got.members.iter().map(|m| m.path.as_str()).collect();
+        assert_eq!(order, ["/lib/b.jpg", "/lib/c.jpg", "/lib/a.jpg"]);
+        assert_eq!(got.members[1], members[2]);
+        assert_eq!(got.model.dims, model.dims);
+        assert_eq!(got.model.weights, model.weights);
+        assert_eq!(got.names[&0], ("sunflower".to_string(), false));
+        assert_eq!(got.names[&1], ("Garden".to_string(), true));
+        // A removed photo leaves its cluster.
+        cat.upsert_photos(&[PhotoRecord::bare("/lib/a.jpg")])
+            .expect("photo");
+        cat.remove_photos(&["/lib/a.jpg".to_string()])
+            .expect("remove");
+        let got = cat.clusters("/lib").expect("read").expect("clustered");
+        assert_eq!(got.members.len(), 2);
+    }
+}
