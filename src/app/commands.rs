@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{PhotoAtlasApp, ViewMode, Viewer};
 use crate::jobs::ScanProgress;
-use crate::workers::{IndexedGroup, LoaderReply, LoaderRequest, ScanJob};
+use crate::workers::{ClusterJob, IndexedGroup, LoaderReply, LoaderRequest, ScanJob};
 
 /// A request from the UI, applied after the frame is drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +24,13 @@ pub enum Command {
     ToggleProblems,
     SetThumbSize(f32),
     OpenExternally(PathBuf),
+    /// Learn the folder's content clusters in the background.
+    StartClustering,
+    CancelClustering,
+    /// Start typing a new name for the cluster of this Content section.
+    BeginRename(usize),
+    /// Give the cluster of this Content section a name; `None` abandons the rename.
+    FinishRename(Option<(usize, String)>),
     ShowInFolder(PathBuf),
 }
 
@@ -48,6 +55,14 @@ impl PhotoAtlasApp {
             Command::ToggleProblems => self.show_problems = !self.show_problems,
             Command::SetThumbSize(size) => self.thumb_size = size.clamp(64.0, 320.0),
             Command::OpenExternally(path) => self.launch(&path),
+            Command::StartClustering => self.start_clustering(),
+            Command::CancelClustering => {
+                if let Some(job) = &self.clustering {
+                    job.cancel.cancel();
+                }
+            }
+            Command::BeginRename(section) => self.begin_rename(section),
+            Command::FinishRename(rename) => self.finish_rename(rename),
             Command::ShowInFolder(path) => {
                 let folder = path.parent().map(PathBuf::from).unwrap_or(path);
                 self.launch(&folder);
@@ -59,6 +74,11 @@ impl PhotoAtlasApp {
         if let Some(job) = self.scan.take() {
             job.cancel.cancel();
         }
+        if let Some(job) = self.clustering.take() {
+            job.cancel.cancel();
+        }
+        self.last_clustering = None;
+        self.renaming = None;
         self.snapshot = None;
         self.viewer = None;
         self.message = None;
@@ -207,5 +227,64 @@ impl PhotoAtlasApp {
         self.scan = None;
         self.request_reload();
         self.loader.request(LoaderRequest::RecentFolders);
+    }
+}
+
+/// Content clusters: starting the job, taking in its end, renaming.
+impl PhotoAtlasApp {
+    fn start_clustering(&mut self) {
+        if self.clustering.is_some() || self.scan.is_some() {
+            return;
+        }
+        if let Some(folder) = &self.folder {
+            self.last_clustering = None;
+            self.clustering = Some(ClusterJob::start(
+                &self.locations,
+                folder.clone(),
+                self.waker.clone(),
+            ));
+        }
+    }
+
+    pub(super) fn poll_clustering(&mut self) {
+        let Some(job) = &self.clustering else { return };
+        let Some(result) = job.poll() else { return };
+        self.last_clustering = Some(match result {
+            Ok(Some(summary)) => summary,
+            Ok(None) => "Cancelled: the groups are as they were before.".into(),
+            Err(e) => format!("Finding groups failed: {e}"),
+        });
+        self.clustering = None;
+        self.request_reload();
+    }
+
+    fn begin_rename(&mut self, section: usize) {
+        let current = self
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.by_cluster.get(section))
+            .map(|g| g.label.clone());
+        self.renaming = current.map(|name| (section, name));
+    }
+
+    fn finish_rename(&mut self, rename: Option<(usize, String)>) {
+        self.renaming = None;
+        let Some((section, name)) = rename else {
+            return;
+        };
+        let name = name.trim().to_string();
+        let Some(snap) = &self.snapshot else { return };
+        let Some(&cluster) = snap.cluster_ids.get(section) else {
+            return;
+        };
+        if name.is_empty() {
+            return;
+        }
+        self.loader.request(LoaderRequest::RenameCluster {
+            folder: snap.folder.clone(),
+            cluster,
+            name,
+        });
+        self.request_reload();
     }
 }

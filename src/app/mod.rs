@@ -20,7 +20,9 @@ pub use textures::{TextureCache, ThumbSlot};
 use crate::imaging::ThumbnailCache;
 use crate::jobs::Waker;
 use crate::store::Locations;
-use crate::workers::{IndexedGroup, LibraryLoader, LibrarySnapshot, LoaderRequest, ScanJob};
+use crate::workers::{
+    ClusterJob, IndexedGroup, LibraryLoader, LibrarySnapshot, LoaderRequest, ScanJob,
+};
 
 /// The ways to browse a library; the sidebar lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -29,14 +31,17 @@ pub enum ViewMode {
     Dates,
     Events,
     Places,
+    /// Content clusters learned from the photos (autoencoder + DEC).
+    Content,
 }
 
 impl ViewMode {
-    pub const ALL: [ViewMode; 4] = [
+    pub const ALL: [ViewMode; 5] = [
         ViewMode::All,
         ViewMode::Dates,
         ViewMode::Events,
         ViewMode::Places,
+        ViewMode::Content,
     ];
 
     pub fn label(self) -> &'static str {
@@ -45,6 +50,7 @@ impl ViewMode {
             Self::Dates => "Dates",
             Self::Events => "Events",
             Self::Places => "Places",
+            Self::Content => "Content",
         }
     }
 }
@@ -80,6 +86,12 @@ pub struct PhotoAtlasApp {
     pub folder: Option<PathBuf>,
     pub recent: Vec<String>,
     pub scan: Option<ScanJob>,
+    /// Learning content clusters, when running.
+    pub clustering: Option<ClusterJob>,
+    /// What the last clustering job did, in words.
+    pub last_clustering: Option<String>,
+    /// A cluster being renamed: (section in the Content view, the name being typed).
+    pub renaming: Option<(usize, String)>,
     /// What the last finished scan did, in words.
     pub last_scan: Option<String>,
     pub view: ViewMode,
@@ -121,6 +133,9 @@ impl PhotoAtlasApp {
             folder: None,
             recent: Vec::new(),
             scan: None,
+            clustering: None,
+            last_clustering: None,
+            renaming: None,
             last_scan: None,
             view: options.view,
             textures: TextureCache::new(waker.clone()),
@@ -152,8 +167,12 @@ impl PhotoAtlasApp {
     fn poll_workers(&mut self, ctx: &egui::Context) {
         self.receive_loader_replies();
         self.poll_scan();
+        self.poll_clustering();
         self.poll_folder_picker();
         self.textures.receive(ctx);
+        if self.clustering.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(250));
+        }
         if self.scan.is_some() {
             let due = self
                 .reload_requested
@@ -232,6 +251,7 @@ pub fn sections_of<'a>(
             .collect(),
         ViewMode::Events => snap.by_event.iter().collect(),
         ViewMode::Places => snap.by_place.iter().collect(),
+        ViewMode::Content => snap.by_cluster.iter().collect(),
     }
 }
 

@@ -20,6 +20,9 @@ pub fn run(
     let report = scan_with_progress(catalog, locations, folder, false)?;
     let photos = catalog.photos_under(&report.folder)?;
     let mut out = std::io::stdout().lock();
+    if by == GroupBy::Cluster {
+        return super::cluster_cmd::print_clusters(catalog, &report.folder, as_json, &mut out);
+    }
     if by == GroupBy::Place {
         return print_places(&mut out, &photos, as_json);
     }

@@ -1,6 +1,8 @@
 //! The command line: the headless front end of the engine, and the contract
 //! that scripts, tests and later issues build on (see the README).
 
+mod cluster_cmd;
+mod eval_cmd;
 mod groups_cmd;
 mod json;
 mod progress;
@@ -62,6 +64,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Learn the folder's groups by content (autoencoder + DEC on its photos) and store them.
+    Cluster {
+        folder: PathBuf,
+        /// The number of clusters, or "auto" to choose it.
+        #[arg(long, default_value = "auto", value_parser = cluster_cmd::parse_k)]
+        k: crate::ml::pipeline::KChoice,
+        #[command(flatten)]
+        learn: cluster_cmd::LearnArgs,
+    },
+    /// Score the clustering against known labels (NMI, ARI, accuracy, precision@10).
+    Eval {
+        folder: PathBuf,
+        /// A CSV file of path,label rows, paths relative to FOLDER.
+        #[arg(long, value_name = "LABELS.csv")]
+        labels: PathBuf,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        learn: cluster_cmd::LearnArgs,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -72,6 +95,8 @@ pub enum GroupBy {
     Event,
     /// GPS clusters named offline, and "No location".
     Place,
+    /// The content clusters learned by `cluster`, photos by confidence.
+    Cluster,
 }
 
 /// Entry point of the binary.
@@ -100,6 +125,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Groups { folder, by, json }) => {
             let mut catalog = open_catalog(&locations)?;
             groups_cmd::run(&mut catalog, &locations, &folder, by, json)
+        }
+        Some(Command::Cluster { folder, k, learn }) => {
+            let mut catalog = open_catalog(&locations)?;
+            cluster_cmd::run(&mut catalog, &locations, &folder, k, &learn)
+        }
+        Some(Command::Eval {
+            folder,
+            labels,
+            json,
+            learn,
+        }) => {
+            let mut catalog = open_catalog(&locations)?;
+            eval_cmd::run(&mut catalog, &locations, &folder, &labels, &learn, json)
         }
         None => open_window(cli, locations),
     }

@@ -62,3 +62,67 @@ fn draw_until(progress: &ScanProgress, stopped: &mpsc::Receiver<()>) {
     }
     bar.finish_and_clear();
 }
+
+/// A terminal progress bar for a clustering job: features, then each training stage.
+pub struct JobView {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl JobView {
+    pub fn start(progress: Arc<crate::ml::library::JobProgress>) -> Self {
+        let (stop, stopped) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("progress-bar".into())
+            .spawn(move || draw_job_until(&progress, &stopped))
+            .ok();
+        Self {
+            stop: Some(stop),
+            thread,
+        }
+    }
+}
+
+impl Drop for JobView {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn draw_job_until(progress: &crate::ml::library::JobProgress, stopped: &mpsc::Receiver<()>) {
+    use crate::ml::train::Stage;
+    use std::sync::atomic::Ordering::Relaxed;
+    let bar = ProgressBar::new(0);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({eta} left)")
+            .map(|s| s.progress_chars("=> "))
+    {
+        bar.set_style(style);
+    }
+    while stopped.recv_timeout(Duration::from_millis(100)) == Err(RecvTimeoutError::Timeout) {
+        let stage = progress.train.stage();
+        let (done, total) = if stage == Stage::Features {
+            let f = &progress.features;
+            (f.computed.load(Relaxed), f.to_compute.load(Relaxed))
+        } else {
+            (
+                progress.train.done.load(Relaxed),
+                progress.train.total.load(Relaxed),
+            )
+        };
+        let loss = progress
+            .train
+            .losses
+            .lock()
+            .ok()
+            .and_then(|l| l.last().map(|&(_, _, loss)| format!(", loss {loss:.4}")))
+            .unwrap_or_default();
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(format!("{}{loss}", stage.describe()));
+    }
+    bar.finish_and_clear();
+}

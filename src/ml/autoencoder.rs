@@ -18,7 +18,12 @@ struct Dense {
 
 impl Dense {
     /// Glorot-uniform weights, zero bias.
-    fn new(inputs: usize, outputs: usize, rng: &mut Xoshiro256Plus, device: &Device) -> Result<Self> {
+    fn new(
+        inputs: usize,
+        outputs: usize,
+        rng: &mut Xoshiro256Plus,
+        device: &Device,
+    ) -> Result<Self> {
         let limit = (6.0 / (inputs + outputs) as f32).sqrt();
         let w: Vec<f32> = (0..inputs * outputs)
             .map(|_| rng.gen_range(-limit..limit))

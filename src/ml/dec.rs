@@ -43,7 +43,10 @@ pub fn hard_labels(q: &Tensor) -> Result<(Vec<usize>, Vec<f32>)> {
             row.iter()
                 .copied()
                 .enumerate()
-                .fold((0, f32::MIN), |best, (j, v)| if v > best.1 { (j, v) } else { best })
+                .fold(
+                    (0, f32::MIN),
+                    |best, (j, v)| if v > best.1 { (j, v) } else { best },
+                )
         })
         .unzip())
 }
@@ -104,7 +107,9 @@ mod tests {
         let expected = (1.0 / 1.01) / (1.0 / 1.01 + 1.0 / 50.01);
         assert!((rows[0][0] - expected).abs() < 1e-12);
         assert_eq!(hard_labels(&q).expect("labels").0, vec![0, 1]);
-        let p: Vec<Vec<f64>> = target_distribution(&q).and_then(|t| t.to_vec2()).expect("p");
+        let p: Vec<Vec<f64>> = target_distribution(&q)
+            .and_then(|t| t.to_vec2())
+            .expect("p");
         assert!(p[0][0] > rows[0][0], "the target is sharper than q");
     }
 
@@ -112,8 +117,8 @@ mod tests {
     fn kl_gradients_match_finite_differences() {
         let z0 = random((5, 3), 1);
         let mu0 = random((3, 3), 2);
-        let p = target_distribution(&soft_assignment(&random((5, 3), 3), &mu0).expect("q"))
-            .expect("p");
+        let p =
+            target_distribution(&soft_assignment(&random((5, 3), 3), &mu0).expect("q")).expect("p");
         let z = Var::from_tensor(&z0).expect("var");
         let mu = Var::from_tensor(&mu0).expect("var");
         let q = soft_assignment(z.as_tensor(), mu.as_tensor()).expect("q");

@@ -79,10 +79,9 @@ impl Extractor<'_> {
                     .collect::<candle_core::Result<Vec<_>>>()?;
                 Ok(net.features(&Tensor::stack(&inputs, 0)?)?.to_vec2()?)
             }
-            Extractor::Pixels { side } => Ok(images
-                .iter()
-                .map(|img| pixel_vector(img, *side))
-                .collect()),
+            Extractor::Pixels { side } => {
+                Ok(images.iter().map(|img| pixel_vector(img, *side)).collect())
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod device;
 pub mod efficientnet;
 pub mod features;
 pub mod kmeans;
+pub mod library;
 pub mod metrics;
 pub mod pipeline;
 pub mod train;

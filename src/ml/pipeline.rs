@@ -24,7 +24,9 @@ const SCORE_ROWS: usize = 2000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KChoice {
     /// Chosen by silhouette over `2..=max`.
-    Auto { max: usize },
+    Auto {
+        max: usize,
+    },
     Fixed(usize),
 }
 
@@ -37,7 +39,12 @@ pub fn layer_dims(input_dim: usize, pixels: bool) -> Vec<usize> {
     if pixels {
         vec![input_dim, 500, 500, 2000, 10]
     } else {
-        vec![input_dim, 512, 256, 32]
+        let h: Vec<usize> = std::env::var("PA_DIMS")
+            .unwrap_or("512,256,32".into())
+            .split(',')
+            .filter_map(|d| d.parse().ok())
+            .collect();
+        std::iter::once(input_dim).chain(h).collect()
     }
 }
 
@@ -139,7 +146,15 @@ pub fn cluster(
     } else {
         job.config.pretrain_epochs
     };
-    let trained = pretrain(&ae, &data, &job.config, epochs, &mut rng, job.cancel, job.progress)?;
+    let trained = pretrain(
+        &ae,
+        &data,
+        &job.config,
+        epochs,
+        &mut rng,
+        job.cancel,
+        job.progress,
+    )?;
     if trained.is_err() {
         return Ok(None);
     }
@@ -151,9 +166,24 @@ pub fn cluster(
         KChoice::Auto { max } => choose_k(&codes, 2..=max.min(n / 3).max(2), SCORE_ROWS, job.seed)?,
     };
     let start = kmeans(&codes, k, job.seed)?;
+    let (start, centres) = if job.config.init_from_features {
+        let on_input = kmeans(&input, k, job.seed)?;
+        let centres = kmeans_centres(&codes, &on_input.labels, k, job.device)?;
+        (on_input, centres)
+    } else {
+        let centres = to_tensor(&start.centroids, job.device)?;
+        (start, centres)
+    };
     lap("kmeans", &mut seconds);
-    let centres = to_tensor(&start.centroids, job.device)?;
-    let Ok(refined) = refine(&ae, &data, &centres, &job.config, &mut rng, job.cancel, job.progress)?
+    let Ok(refined) = refine(
+        &ae,
+        &data,
+        &centres,
+        &job.config,
+        &mut rng,
+        job.cancel,
+        job.progress,
+    )?
     else {
         return Ok(None);
     };

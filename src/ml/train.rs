@@ -34,20 +34,29 @@ pub struct TrainConfig {
     /// Stop refining when fewer than this share of labels change between targets.
     pub tolerance: f64,
     pub max_refine_epochs: usize,
+    /// Start refinement from k-means on the input features instead of on the codes.
+    pub init_from_features: bool,
 }
 
 impl Default for TrainConfig {
     fn default() -> Self {
+        let env = |k: &str, d: f64| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
         Self {
+            pretrain_epochs: env("PA_EPOCHS", 60.0) as usize,
+            pretrain_lr: env("PA_LR", 1e-3),
+            masking: env("PA_MASK", 0.2) as f32,
+            refine_lr: env("PA_REFINE_LR", 1e-4),
+            gamma: env("PA_GAMMA", 0.1),
+            max_refine_epochs: env("PA_MAXREF", 30.0) as usize,
+            update_interval: env("PA_T", 0.0) as usize,
+            init_from_features: env("PA_INIT_FEATURES", 0.0) > 0.0,
             batch: 256,
-            pretrain_epochs: 60,
-            pretrain_lr: 1e-3,
-            masking: 0.2,
-            refine_lr: 1e-4,
-            gamma: 0.1,
-            update_interval: 0,
             tolerance: 0.001,
-            max_refine_epochs: 30,
         }
     }
 }
@@ -131,7 +140,13 @@ fn masked(x: &Tensor, p: f32, rng: &mut Xoshiro256Plus) -> Result<Tensor> {
     }
     let keep = 1.0 / (1.0 - p);
     let mask: Vec<f32> = (0..x.elem_count())
-        .map(|_| if rng.gen_bool(f64::from(p)) { 0.0 } else { keep })
+        .map(|_| {
+            if rng.gen_bool(f64::from(p)) {
+                0.0
+            } else {
+                keep
+            }
+        })
         .collect();
     x * Tensor::from_vec(mask, x.shape(), x.device())?
 }
@@ -245,7 +260,10 @@ pub fn refine(
             let x = rows(data, &batch)?;
             let z = ae.encode(&x)?;
             let recon = (ae.decode(&z)? - &x)?.sqr()?.mean_all()?;
-            let kl = kl_divergence(&rows(&p, &batch)?, &soft_assignment(&z, centres.as_tensor())?)?;
+            let kl = kl_divergence(
+                &rows(&p, &batch)?,
+                &soft_assignment(&z, centres.as_tensor())?,
+            )?;
             let loss = (&recon + (kl * config.gamma)?)?;
             opt.backward_step(&loss)?;
             if step % interval == 0 {
@@ -266,4 +284,3 @@ pub fn refine(
         last_change,
     }))
 }
-

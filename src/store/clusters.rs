@@ -169,7 +169,12 @@ impl Catalog {
     }
 
     /// Gives a cluster the user's own name (kept when the folder is clustered again).
-    pub fn rename_cluster(&self, folder: &str, cluster: usize, name: &str) -> Result<(), StoreError> {
+    pub fn rename_cluster(
+        &self,
+        folder: &str,
+        cluster: usize,
+        name: &str,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT OR REPLACE INTO cluster_names(folder, cluster, name, custom) VALUES (?1, ?2, ?3, 1)",
             params![folder, cluster as i64, name],

@@ -60,7 +60,12 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         ui.centered_and_justified(|ui| ui.add(egui::Spinner::new().size(32.0)));
         return;
     };
-    if snap.photos.is_empty() {
+    if snap.photos.is_empty()
+        || (*view == crate::app::ViewMode::Content && snap.by_cluster.is_empty())
+    {
+        if !snap.photos.is_empty() {
+            return; // the Content panel above explains what to do
+        }
         let text = if scan.is_some() {
             "Looking for photos…"
         } else {

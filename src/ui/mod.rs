@@ -1,6 +1,7 @@
 //! Drawing the window. Functions here read the app's state, draw it, and push
 //! [`Command`](crate::app::Command)s; they never read files or wait on jobs.
 
+mod clusters;
 mod empty_state;
 mod grid;
 mod problems;
@@ -27,7 +28,13 @@ pub fn draw(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
         viewer::show(app, ctx);
     } else {
         sidebar::show(app, ctx);
-        egui::CentralPanel::default().show(ctx, |ui| grid::show(app, ui));
+        egui::CentralPanel::default().show(ctx, |ui| {
+            if app.view == crate::app::ViewMode::Content {
+                clusters::panel(app, ui);
+            }
+            grid::show(app, ui)
+        });
+        clusters::rename_dialog(app, ctx);
     }
     drop_hint(ctx);
 }

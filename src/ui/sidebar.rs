@@ -1,5 +1,5 @@
-//! The sidebar: the ways to browse (All photos, Dates, Events; later Places,
-//! Clusters, Similar), and the groups of the current way, which scroll the grid.
+//! The sidebar: the ways to browse (All photos, Dates, Events, Places, Content),
+//! and the groups of the current way, which scroll the grid.
 
 use crate::app::{Command, PhotoAtlasApp, ViewMode};
 use crate::grouping::GroupLevel;
@@ -37,6 +37,13 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                     egui::ScrollArea::vertical()
                         .auto_shrink([false, false])
                         .show(ui, |ui| date_tree(ui, &snap.by_date, &mut app.commands));
+                }
+                ViewMode::Content => {
+                    egui::ScrollArea::vertical()
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
+                            super::clusters::sidebar_list(ui, snap, &mut app.commands)
+                        });
                 }
                 ViewMode::Places => {
                     egui::ScrollArea::vertical()

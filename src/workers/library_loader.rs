@@ -47,6 +47,12 @@ pub struct LibrarySnapshot {
     pub place_of: Vec<Option<(usize, bool)>>,
     /// Countries by number of photos: (name, place sections, photos).
     pub countries: Vec<(String, Vec<usize>, usize)>,
+    /// Content clusters (largest first, photos by confidence), as grid sections.
+    pub by_cluster: Vec<IndexedGroup>,
+    /// The cluster number of each section of `by_cluster` (what a rename refers to).
+    pub cluster_ids: Vec<usize>,
+    /// Photos of the folder that are in no cluster (added since the last clustering).
+    pub unclustered: usize,
     /// Every problem: photos with an error (path, reason), then files and folders that
     /// could not be read at all. Built once here, not on every frame.
     problems: Vec<(String, String)>,
@@ -105,8 +111,49 @@ impl LibrarySnapshot {
             place_info,
             place_of,
             countries,
+            by_cluster: Vec::new(),
+            cluster_ids: Vec::new(),
+            unclustered: 0,
             problems,
         }
+    }
+
+    /// Adds the folder's stored content clusters as grid sections.
+    pub fn with_clusters(mut self, saved: Option<crate::store::SavedClusters>) -> Self {
+        let Some(saved) = saved else { return self };
+        let index: std::collections::HashMap<&str, usize> = self
+            .photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        let mut sections: Vec<(usize, Vec<usize>)> = Vec::new();
+        for m in &saved.members {
+            let Some(&i) = index.get(m.path.as_str()) else {
+                continue;
+            };
+            match sections.last_mut() {
+                Some((c, list)) if *c == m.cluster => list.push(i),
+                _ => sections.push((m.cluster, vec![i])),
+            }
+        }
+        sections.sort_by_key(|(c, list)| (std::cmp::Reverse(list.len()), *c));
+        let clustered: usize = sections.iter().map(|(_, l)| l.len()).sum();
+        self.unclustered = self.photos.len().saturating_sub(clustered);
+        self.cluster_ids = sections.iter().map(|(c, _)| *c).collect();
+        self.by_cluster = sections
+            .into_iter()
+            .map(|(c, photos)| IndexedGroup {
+                level: GroupLevel::Event,
+                key: format!("cluster-{c}"),
+                label: saved
+                    .names
+                    .get(&c)
+                    .map_or_else(|| format!("Group {}", c + 1), |(n, _)| n.clone()),
+                photos,
+            })
+            .collect();
+        self
     }
 
     /// Photos with an error, as (path, reason), followed by the other problems.
@@ -185,12 +232,17 @@ fn countries_of(info: &[PlaceInfo], sections: &[IndexedGroup]) -> Vec<(String, V
 }
 
 pub enum LoaderRequest {
-    /// Load (or reload) a folder.
     /// Load (or reload) a folder; the number is echoed in the reply, so the caller can
     /// tell when its latest request has been answered.
     Folder(PathBuf, u64),
     /// The library folders, most recent first.
     RecentFolders,
+    /// Give a content cluster of a folder the user's name (no reply; reload afterwards).
+    RenameCluster {
+        folder: String,
+        cluster: usize,
+        name: String,
+    },
 }
 
 pub enum LoaderReply {
@@ -233,7 +285,7 @@ fn serve(
     let catalog = Catalog::open(&locations.catalog).map_err(|e| e.to_string());
     while let Ok(request) = inbox.recv() {
         // Only the newest folder request matters when several are waiting.
-        let request = coalesce(request, inbox);
+        let request = coalesce(request, inbox, catalog.as_ref().ok());
         let reply = match (&catalog, request) {
             (Ok(c), LoaderRequest::Folder(folder, request)) => {
                 let snapshot = load(c, &folder).map(Box::new);
@@ -246,6 +298,7 @@ fn serve(
                 LoaderReply::Snapshot(folder, request, Err(e.clone()))
             }
             (Err(_), LoaderRequest::RecentFolders) => LoaderReply::RecentFolders(Vec::new()),
+            (_, LoaderRequest::RenameCluster { .. }) => continue,
         };
         if outbox.send(reply).is_err() {
             return;
@@ -254,9 +307,16 @@ fn serve(
     }
 }
 
-fn coalesce(first: LoaderRequest, inbox: &Receiver<LoaderRequest>) -> LoaderRequest {
+/// The newest of the waiting requests; renames are carried out on the way, never skipped.
+fn coalesce(
+    first: LoaderRequest,
+    inbox: &Receiver<LoaderRequest>,
+    catalog: Option<&Catalog>,
+) -> LoaderRequest {
     let mut newest = first;
+    rename_now(&newest, catalog);
     while let Ok(next) = inbox.try_recv() {
+        rename_now(&next, catalog);
         if matches!(next, LoaderRequest::RecentFolders)
             && matches!(newest, LoaderRequest::Folder(..))
         {
@@ -267,6 +327,21 @@ fn coalesce(first: LoaderRequest, inbox: &Receiver<LoaderRequest>) -> LoaderRequ
     newest
 }
 
+fn rename_now(request: &LoaderRequest, catalog: Option<&Catalog>) {
+    if let (
+        LoaderRequest::RenameCluster {
+            folder,
+            cluster,
+            name,
+        },
+        Some(c),
+    ) = (request, catalog)
+        && let Err(e) = c.rename_cluster(folder, *cluster, name)
+    {
+        eprintln!("photo-atlas: the cluster could not be renamed: {e}");
+    }
+}
+
 fn load(catalog: &Catalog, folder: &std::path::Path) -> Result<LibrarySnapshot, String> {
     let canonical = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
     let folder = canonical
@@ -275,7 +350,8 @@ fn load(catalog: &Catalog, folder: &std::path::Path) -> Result<LibrarySnapshot, 
         .to_string();
     let photos = catalog.photos_under(&folder).map_err(|e| e.to_string())?;
     let problems = catalog.problems(&folder).map_err(|e| e.to_string())?;
-    Ok(LibrarySnapshot::build(folder, photos, problems))
+    let clusters = catalog.clusters(&folder).map_err(|e| e.to_string())?;
+    Ok(LibrarySnapshot::build(folder, photos, problems).with_clusters(clusters))
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! Background workers behind the window: catalog reads and grouping, scans, and
-//! image loading, each on named threads that report through channels and a waker.
+//! image loading, content clustering, each on named threads that report through channels and a waker.
 //! Nothing here knows about the GUI toolkit, so all of it runs headless in tests.
 
+mod cluster_job;
 mod image_loader;
 mod library_loader;
 mod scan_job;
 
+pub use cluster_job::ClusterJob;
 pub use image_loader::{ImageLoader, ImageSource, Loaded};
 pub use library_loader::{
     IndexedGroup, LibraryLoader, LibrarySnapshot, LoaderReply, LoaderRequest,

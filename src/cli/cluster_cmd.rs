@@ -1,0 +1,159 @@
+//! `photo-atlas cluster FOLDER [--k auto|N] [--features backbone|pixels]
+//! [--device auto|cpu|cuda|metal] [--seed N]`: learns the folder's semantic
+//! clusters and stores them; and `groups --by cluster`, which lists them.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::progress::JobView;
+use super::scan_cmd::scan_with_progress;
+use crate::jobs::CancelToken;
+use crate::ml::device::{DeviceChoice, choose};
+use crate::ml::library::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use crate::ml::pipeline::KChoice;
+use crate::ml::train::TrainConfig;
+use crate::store::{Catalog, Locations};
+
+/// Parses `--k`: "auto" or a number of clusters.
+pub fn parse_k(text: &str) -> Result<KChoice, String> {
+    if text.eq_ignore_ascii_case("auto") {
+        return Ok(KChoice::AUTO);
+    }
+    match text.parse::<usize>() {
+        Ok(k) if k >= 1 => Ok(KChoice::Fixed(k)),
+        _ => Err(format!(
+            "expected \"auto\" or a number of clusters, not {text:?}"
+        )),
+    }
+}
+
+/// The options `cluster` and `eval` share.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LearnArgs {
+    /// What to learn from.
+    #[arg(long = "features", value_enum, default_value = "backbone")]
+    pub source: FeatureSource,
+    /// Where to run the networks.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub device: DeviceChoice,
+    /// Seed of every random choice; the same seed gives the same clusters.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+pub fn run(
+    catalog: &mut Catalog,
+    locations: &Locations,
+    folder: &Path,
+    k: KChoice,
+    args: &LearnArgs,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let (device, message) = choose(args.device)?;
+    eprintln!("{message}");
+    let report = scan_with_progress(catalog, locations, folder, false)?;
+    let photos = catalog.photos_under(&report.folder)?;
+    let job = FolderJob {
+        source: args.source,
+        k,
+        seed: args.seed,
+        device,
+        config: TrainConfig::default(),
+    };
+    let progress = Arc::new(JobProgress::default());
+    let view = JobView::start(progress.clone());
+    let outcome = cluster_folder(
+        catalog,
+        &report.folder,
+        &photos,
+        &job,
+        &CancelToken::new(),
+        &progress,
+    );
+    drop(view);
+    let Some(outcome) = outcome? else {
+        anyhow::bail!("cancelled");
+    };
+    let c = &outcome.clustering;
+    for (path, reason) in &outcome.report.failed {
+        eprintln!("  skipped, {reason}: {path}");
+    }
+    let how = match k {
+        KChoice::Fixed(_) => "as asked".to_string(),
+        KChoice::Auto { .. } => "chosen by silhouette".to_string(),
+    };
+    let start = if c.fine_tuned {
+        "fine-tuned from the stored model"
+    } else {
+        "trained from scratch"
+    };
+    let refinement = if c.kept_refinement {
+        "kept the refinement"
+    } else {
+        "refinement scored worse, kept k-means"
+    };
+    eprintln!(
+        "{} photos in {} clusters ({how}); {start}; {refinement} (silhouette {:.3} vs {:.3}); {:.1} s.",
+        outcome.photos.len(),
+        c.k,
+        c.silhouettes.1,
+        c.silhouettes.0,
+        started.elapsed().as_secs_f64()
+    );
+    let mut out = std::io::stdout().lock();
+    for (cluster, name) in outcome.names.iter().enumerate() {
+        let count = c.labels.iter().filter(|&&l| l == cluster).count();
+        writeln!(out, "{name} · {}", crate::ui::count_label(count, "photo"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `groups FOLDER --by cluster [--json]`: the stored clusters, largest first, each
+/// with its photos ordered by confidence.
+pub fn print_clusters(
+    catalog: &Catalog,
+    folder: &str,
+    as_json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let Some(saved) = catalog.clusters(folder)? else {
+        anyhow::bail!("this folder has not been clustered yet; run `photo-atlas cluster {folder}`");
+    };
+    let mut groups: Vec<(usize, Vec<&crate::store::ClusterMember>)> = Vec::new();
+    for m in &saved.members {
+        match groups.last_mut() {
+            Some((c, list)) if *c == m.cluster => list.push(m),
+            _ => groups.push((m.cluster, vec![m])),
+        }
+    }
+    groups.sort_by_key(|(c, list)| (std::cmp::Reverse(list.len()), *c));
+    for (cluster, members) in groups {
+        let name = saved
+            .names
+            .get(&cluster)
+            .map_or_else(|| format!("Group {}", cluster + 1), |(n, _)| n.clone());
+        if as_json {
+            let value = json!({
+                "label": name,
+                "level": "cluster",
+                "key": format!("cluster-{cluster}"),
+                "count": members.len(),
+                "photos": members.iter().map(|m| m.path.as_str()).collect::<Vec<_>>(),
+                "confidence": members.iter().map(|m| m.confidence).collect::<Vec<_>>(),
+            });
+            writeln!(out, "{value}")?;
+        } else {
+            writeln!(
+                out,
+                "{name} · {}",
+                crate::ui::count_label(members.len(), "photo")
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

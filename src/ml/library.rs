@@ -1,0 +1,243 @@
+//! Clustering one folder of the catalog, end to end: features (cached), the
+//! autoencoder + IDEC (fine-tuned from the folder's stored model when there is
+//! one), names for the clusters, and everything written back to the catalog.
+//! The `cluster` command and the window's background job both call this.
+
+use candle_core::{Device, Tensor};
+use ndarray::{Array2, Axis};
+
+use super::efficientnet::{EfficientNetLite0, imagenet_classes, top_k};
+use super::features::{
+    Extractor, FeatureProgress, FeatureReport, MlError, extract_features, feature_matrix,
+};
+use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, StoredModel, cluster};
+use super::train::{Stage, TrainConfig, TrainProgress};
+use crate::jobs::CancelToken;
+use crate::store::{Catalog, ClusterMember, PhotoRecord, SavedModel, StoreError};
+
+/// Side of the square the pixel path squashes photos to.
+pub const PIXEL_SIDE: u32 = 32;
+
+/// What the clusters are learned from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FeatureSource {
+    /// EfficientNet-Lite0 features (pretrained on ImageNet): groups by what is in the photo.
+    #[default]
+    Backbone,
+    /// The photo's own downscaled pixels (the DEC papers' input): groups mostly by colour.
+    Pixels,
+}
+
+impl FeatureSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureSource::Backbone => "backbone",
+            FeatureSource::Pixels => "pixels",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error(transparent)]
+    Features(#[from] MlError),
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the network failed: {0}")]
+    Candle(#[from] candle_core::Error),
+}
+
+/// How to cluster.
+pub struct FolderJob {
+    pub source: FeatureSource,
+    pub k: KChoice,
+    pub seed: u64,
+    pub device: Device,
+    pub config: TrainConfig,
+}
+
+/// Progress of the whole job: feature extraction, then training.
+#[derive(Debug, Default)]
+pub struct JobProgress {
+    pub features: FeatureProgress,
+    pub train: TrainProgress,
+}
+
+/// The photos that have vectors, their vectors, and what extraction reported.
+pub struct LibraryFeatures {
+    pub photos: Vec<PhotoRecord>,
+    pub matrix: Array2<f32>,
+    pub report: FeatureReport,
+}
+
+/// Vectors of `photos` from `source`, computing (and caching) the missing ones.
+/// `Ok(None)` when cancelled.
+pub fn library_features(
+    catalog: &mut Catalog,
+    photos: &[PhotoRecord],
+    source: FeatureSource,
+    net: &EfficientNetLite0,
+    device: &Device,
+    cancel: &CancelToken,
+    progress: &FeatureProgress,
+) -> Result<Option<LibraryFeatures>, MlError> {
+    let extractor = match source {
+        FeatureSource::Backbone => Extractor::Backbone(net, device),
+        FeatureSource::Pixels => Extractor::Pixels { side: PIXEL_SIDE },
+    };
+    let (vectors, report) = extract_features(catalog, photos, &extractor, cancel, progress)?;
+    if report.cancelled {
+        return Ok(None);
+    }
+    let (kept, matrix) = feature_matrix(&vectors);
+    Ok(Some(LibraryFeatures {
+        photos: kept.into_iter().map(|i| photos[i].clone()).collect(),
+        matrix,
+        report,
+    }))
+}
+
+/// A clustered folder.
+pub struct FolderOutcome {
+    pub clustering: Clustering,
+    pub photos: Vec<PhotoRecord>,
+    pub names: Vec<String>,
+    pub report: FeatureReport,
+}
+
+/// Clusters the photos of `folder` and stores the result; `Ok(None)` when cancelled.
+pub fn cluster_folder(
+    catalog: &mut Catalog,
+    folder: &str,
+    photos: &[PhotoRecord],
+    job: &FolderJob,
+    cancel: &CancelToken,
+    progress: &JobProgress,
+) -> Result<Option<FolderOutcome>, LibraryError> {
+    progress.train.start(Stage::Features, photos.len());
+    let net = EfficientNetLite0::load_shipped(&job.device)?;
+    let Some(features) = library_features(
+        catalog,
+        photos,
+        job.source,
+        &net,
+        &job.device,
+        cancel,
+        &progress.features,
+    )?
+    else {
+        return Ok(None);
+    };
+    let previous = catalog
+        .cluster_model(folder)?
+        .filter(|m| m.features == job.source.as_str())
+        .map(|m| StoredModel {
+            dims: m.dims,
+            safetensors: m.weights,
+        });
+    let run = ClusterJob {
+        k: job.k,
+        seed: job.seed,
+        pixels: job.source == FeatureSource::Pixels,
+        config: job.config.clone(),
+        previous: previous.as_ref(),
+        device: &job.device,
+        cancel,
+        progress: &progress.train,
+    };
+    let Some(clustering) = cluster(&features.matrix, &run)? else {
+        return Ok(None);
+    };
+    let names = match job.source {
+        FeatureSource::Backbone => name_clusters(
+            &net,
+            &job.device,
+            &features.matrix,
+            &clustering.labels,
+            clustering.k,
+        )?,
+        FeatureSource::Pixels => (1..=clustering.k).map(|i| format!("Group {i}")).collect(),
+    };
+    save(catalog, folder, job, &features.photos, &clustering, &names)?;
+    Ok(Some(FolderOutcome {
+        clustering,
+        photos: features.photos,
+        names,
+        report: features.report,
+    }))
+}
+
+fn save(
+    catalog: &mut Catalog,
+    folder: &str,
+    job: &FolderJob,
+    photos: &[PhotoRecord],
+    c: &Clustering,
+    names: &[String],
+) -> Result<(), StoreError> {
+    let members: Vec<ClusterMember> = photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ClusterMember {
+            path: p.path.clone(),
+            cluster: c.labels[i],
+            confidence: c.confidence[i],
+            code: c.codes.row(i).to_vec(),
+            soft: c.soft.row(i).to_vec(),
+        })
+        .collect();
+    let model = SavedModel {
+        features: job.source.as_str().into(),
+        dims: c.model.dims.clone(),
+        k: c.k,
+        seed: job.seed,
+        trained_at: 0,
+        weights: c.model.safetensors.clone(),
+    };
+    let named: Vec<(usize, String)> = names.iter().cloned().enumerate().collect();
+    catalog.save_clusters(folder, &model, members.as_slice(), &named)
+}
+
+/// A name for each cluster from what the ImageNet classifier sees in its average
+/// photo (the classifier is linear, so this is the average of its members' scores):
+/// the two most likely classes, e.g. "alp & valley". Repeated names get a number.
+pub fn name_clusters(
+    net: &EfficientNetLite0,
+    device: &Device,
+    features: &Array2<f32>,
+    labels: &[usize],
+    k: usize,
+) -> candle_core::Result<Vec<String>> {
+    let classes = imagenet_classes();
+    let mut names: Vec<String> = Vec::with_capacity(k);
+    for cluster in 0..k {
+        let rows: Vec<usize> = (0..labels.len())
+            .filter(|&i| labels[i] == cluster)
+            .collect();
+        if rows.is_empty() {
+            names.push(format!("Group {}", cluster + 1));
+            continue;
+        }
+        let mean = features
+            .select(Axis(0), &rows)
+            .mean_axis(Axis(0))
+            .map(|m| m.to_vec())
+            .unwrap_or_default();
+        let input = Tensor::from_vec(mean, (1, features.ncols()), device)?;
+        let best = top_k(&net.classify(&input)?, 2)?;
+        let words: Vec<&str> = best
+            .iter()
+            .filter_map(|&c| classes.get(c))
+            .map(|name| name.split(',').next().unwrap_or(name).trim())
+            .collect();
+        let mut name = words.join(" & ");
+        let repeats = names.iter().filter(|n| n.starts_with(&name)).count();
+        if repeats > 0 {
+            name = format!("{name} ({})", repeats + 1);
+        }
+        names.push(name);
+    }
+    Ok(names)
+}

@@ -1,0 +1,193 @@
+//! The Content view's own parts: the panel above the grid that starts the
+//! clustering job, follows it (stage, progress, the loss curve, Cancel) and sums it
+//! up; the sidebar's list of clusters with Rename; and the rename dialog.
+
+use std::sync::atomic::Ordering::Relaxed;
+
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use crate::app::{Command, PhotoAtlasApp};
+use crate::ml::train::Stage;
+use crate::workers::{ClusterJob, LibrarySnapshot};
+
+use super::count_label;
+
+/// The panel above the grid in the Content view.
+pub fn panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+    let Some(snap) = &app.snapshot else { return };
+    if let Some(job) = &app.clustering {
+        progress(ui, job, &mut app.commands);
+    } else if snap.by_cluster.is_empty() {
+        invitation(ui, app.scan.is_some(), snap.photos.len(), &mut app.commands);
+    } else {
+        summary(ui, snap, app.last_clustering.as_deref(), &mut app.commands);
+    }
+    ui.add_space(6.0);
+}
+
+fn invitation(ui: &mut egui::Ui, scanning: bool, photos: usize, commands: &mut Vec<Command>) {
+    ui.add_space(8.0);
+    ui.heading("Group these photos by what they show");
+    ui.label(
+        "Photo Atlas learns from your own photos, on this computer: it looks at each photo, \
+         trains a small network on your library and sorts the photos into groups of \
+         similar content. Nothing leaves your computer, and your photos are never changed.",
+    );
+    ui.add_space(4.0);
+    let button = egui::Button::new(format!("Find groups in {}", count_label(photos, "photo")));
+    let response = ui.add_enabled(!scanning && photos >= 3, button);
+    if scanning {
+        response.on_disabled_hover_text("Wait for the scan to finish.");
+    } else if response.clicked() {
+        commands.push(Command::StartClustering);
+    }
+}
+
+fn summary(
+    ui: &mut egui::Ui,
+    snap: &LibrarySnapshot,
+    last: Option<&str>,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        let text = last.map_or_else(
+            || {
+                format!(
+                    "{} groups, learned from your photos.",
+                    snap.by_cluster.len()
+                )
+            },
+            str::to_string,
+        );
+        ui.label(text);
+        if snap.unclustered > 0 {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} not in a group yet.",
+                    count_label(snap.unclustered, "new photo")
+                ))
+                .weak(),
+            );
+        }
+        if ui
+            .button("Learn again")
+            .on_hover_text("Fine-tunes the model on the folder as it is now")
+            .clicked()
+        {
+            commands.push(Command::StartClustering);
+        }
+    });
+}
+
+fn progress(ui: &mut egui::Ui, job: &ClusterJob, commands: &mut Vec<Command>) {
+    let train = &job.progress.train;
+    let stage = train.stage();
+    let (done, total) = if stage == Stage::Features {
+        let f = &job.progress.features;
+        (f.computed.load(Relaxed), f.to_compute.load(Relaxed))
+    } else {
+        (train.done.load(Relaxed), train.total.load(Relaxed))
+    };
+    ui.horizontal(|ui| {
+        ui.add(egui::Spinner::new());
+        ui.label(egui::RichText::new(stage.describe()).strong());
+        ui.label(egui::RichText::new(format!("{done} / {total}")).weak());
+        let fraction = if total == 0 {
+            0.0
+        } else {
+            done as f32 / total as f32
+        };
+        ui.add(egui::ProgressBar::new(fraction).desired_width(220.0));
+        if ui.button("Cancel").clicked() {
+            commands.push(Command::CancelClustering);
+        }
+        ui.label(egui::RichText::new(&job.device).weak());
+    });
+    loss_plot(ui, job);
+}
+
+/// The training loss per epoch (pretraining) and per target update (refinement).
+fn loss_plot(ui: &mut egui::Ui, job: &ClusterJob) {
+    let losses = job
+        .progress
+        .train
+        .losses
+        .lock()
+        .map(|l| l.clone())
+        .unwrap_or_default();
+    if losses.is_empty() {
+        return;
+    }
+    let series = |stage: Stage| -> PlotPoints<'static> {
+        losses
+            .iter()
+            .filter(|(s, _, _)| *s == stage)
+            .enumerate()
+            .map(|(i, &(_, _, loss))| [i as f64, f64::from(loss)])
+            .collect()
+    };
+    Plot::new("training-loss")
+        .height(120.0)
+        .legend(Legend::default())
+        .allow_scroll(false)
+        .allow_drag(false)
+        .show(ui, |plot| {
+            plot.line(Line::new(
+                "Learning (reconstruction)",
+                series(Stage::Pretraining),
+            ));
+            plot.line(Line::new(
+                "Refining (with clustering)",
+                series(Stage::Refining),
+            ));
+        });
+}
+
+/// The clusters in the sidebar; a right click offers Rename.
+pub fn sidebar_list(ui: &mut egui::Ui, snap: &LibrarySnapshot, commands: &mut Vec<Command>) {
+    if snap.by_cluster.is_empty() {
+        ui.label(egui::RichText::new("No groups yet.").weak());
+        return;
+    }
+    for (section, group) in snap.by_cluster.iter().enumerate() {
+        let text = format!("{}  ·  {}", group.label, group.photos.len());
+        let response = ui.selectable_label(false, text);
+        if response.clicked() {
+            commands.push(Command::ScrollToSection(section));
+        }
+        response.context_menu(|ui| {
+            if ui.button("Rename…").clicked() {
+                commands.push(Command::BeginRename(section));
+                ui.close();
+            }
+        });
+    }
+}
+
+/// A small dialog for the new name of a cluster.
+pub fn rename_dialog(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+    let Some((section, name)) = &mut app.renaming else {
+        return;
+    };
+    let mut outcome = None;
+    egui::Window::new("Rename group")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            let edit = ui.text_edit_singleline(name);
+            edit.request_focus();
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            ui.horizontal(|ui| {
+                if ui.button("Rename").clicked() || enter {
+                    outcome = Some(Some((*section, name.clone())));
+                }
+                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    outcome = Some(None);
+                }
+            });
+        });
+    if let Some(rename) = outcome {
+        app.commands.push(Command::FinishRename(rename));
+    }
+}

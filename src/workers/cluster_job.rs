@@ -1,0 +1,103 @@
+//! Learning a folder's content clusters on its own thread, for the window: feature
+//! extraction and training report through shared counters (and a loss curve the
+//! window plots), the cancel token is checked every batch, and the waker tells the
+//! window when the job has ended. The job has its own catalog connection.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Instant;
+
+use crate::jobs::{CancelToken, Waker};
+use crate::ml::device::{DeviceChoice, choose};
+use crate::ml::library::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use crate::ml::pipeline::KChoice;
+use crate::ml::train::TrainConfig;
+use crate::store::{Catalog, Locations};
+
+pub struct ClusterJob {
+    pub progress: Arc<JobProgress>,
+    pub cancel: CancelToken,
+    pub started: Instant,
+    /// Which device the job runs on, in words.
+    pub device: String,
+    finished: Receiver<Result<Option<String>, String>>,
+}
+
+impl ClusterJob {
+    pub fn start(locations: &Locations, folder: PathBuf, waker: Waker) -> Self {
+        let progress = Arc::new(JobProgress::default());
+        let cancel = CancelToken::new();
+        let (tx, finished) = mpsc::channel();
+        let (device, device_text) = match choose(DeviceChoice::Auto) {
+            Ok((d, text)) => (d, text),
+            Err(e) => (candle_core::Device::Cpu, e.to_string()),
+        };
+        let (p, c, l) = (progress.clone(), cancel.clone(), locations.clone());
+        let spawned = std::thread::Builder::new()
+            .name("cluster".into())
+            .spawn(move || {
+                let result = run(&l, &folder, device, &c, &p);
+                let _ = tx.send(result);
+                waker();
+            });
+        if let Err(e) = spawned {
+            eprintln!("photo-atlas: the clustering job could not start: {e}");
+        }
+        Self {
+            progress,
+            cancel,
+            started: Instant::now(),
+            device: device_text,
+            finished,
+        }
+    }
+
+    /// `Some` once the job has ended: a summary, `None` if it was cancelled, or an error.
+    pub fn poll(&self) -> Option<Result<Option<String>, String>> {
+        match self.finished.try_recv() {
+            Ok(result) => Some(result),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => {
+                Some(Err("the clustering job stopped unexpectedly".into()))
+            }
+        }
+    }
+}
+
+fn run(
+    locations: &Locations,
+    folder: &Path,
+    device: candle_core::Device,
+    cancel: &CancelToken,
+    progress: &JobProgress,
+) -> Result<Option<String>, String> {
+    let started = Instant::now();
+    let mut catalog = Catalog::open(&locations.catalog).map_err(|e| e.to_string())?;
+    let canonical = std::fs::canonicalize(folder).map_err(|e| e.to_string())?;
+    let folder = canonical
+        .to_str()
+        .ok_or("the folder name is not valid UTF-8")?;
+    let photos = catalog.photos_under(folder).map_err(|e| e.to_string())?;
+    let job = FolderJob {
+        source: FeatureSource::Backbone,
+        k: KChoice::AUTO,
+        seed: 1,
+        device,
+        config: TrainConfig::default(),
+    };
+    let outcome = cluster_folder(&mut catalog, folder, &photos, &job, cancel, progress)
+        .map_err(|e| e.to_string())?;
+    Ok(outcome.map(|o| {
+        let skipped = match o.report.failed.len() {
+            0 => String::new(),
+            n => format!(" ({n} could not be read)"),
+        };
+        format!(
+            "Found {} groups in {}{skipped} in {:.0} s.",
+            o.clustering.k,
+            crate::ui::count_label(o.photos.len(), "photo"),
+            started.elapsed().as_secs_f64()
+        )
+    }))
+}
