@@ -14,7 +14,9 @@
 //! * [`store`] keeps the catalog (SQLite) and the thumbnail cache, never in the photo folders.
 //! * [`scanner`] ties them together: an incremental, parallel, cancellable scan.
 //! * [`grouping`] turns catalogued photos into date groups, events and places.
-//! * [`ml`] runs the pretrained feature extractor (EfficientNet-Lite0, candle).
+//! * [`ml`] turns photos into feature vectors (EfficientNet-Lite0, candle) and learns
+//!   content clusters on them (denoising autoencoder + IDEC), with quality metrics.
+//! * [`search`] finds similar photos by cosine similarity over the learned codes.
 //! * [`jobs`] holds the progress counters and cancel token that long work shares with its caller.
 //! * [`workers`] runs catalog reads, scans and image loading on threads for the window.
 //! * [`app`] (state, commands) and [`ui`] (drawing) are the window; only they know egui.
@@ -30,6 +32,7 @@ pub mod library;
 pub mod metadata;
 pub mod ml;
 pub mod scanner;
+pub mod search;
 pub mod store;
 pub mod ui;
 pub mod workers;

@@ -7,6 +7,7 @@ mod groups_cmd;
 mod json;
 mod progress;
 mod scan_cmd;
+mod similar_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -73,6 +74,19 @@ pub enum Command {
         #[command(flatten)]
         learn: cluster_cmd::LearnArgs,
     },
+    /// The photos most similar to PHOTO (in a clustered folder, or any image file).
+    Similar {
+        photo: PathBuf,
+        /// How many to show.
+        #[arg(short, default_value_t = 10)]
+        k: usize,
+        /// Print one JSON object per hit ({"path", "score"}), best first.
+        #[arg(long)]
+        json: bool,
+        /// Where to run the networks (for a photo that has to be encoded).
+        #[arg(long, value_enum, default_value = "auto")]
+        device: crate::ml::device::DeviceChoice,
+    },
     /// Score the clustering against known labels (NMI, ARI, accuracy, precision@10).
     Eval {
         folder: PathBuf,
@@ -129,6 +143,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Cluster { folder, k, learn }) => {
             let mut catalog = open_catalog(&locations)?;
             cluster_cmd::run(&mut catalog, &locations, &folder, k, &learn)
+        }
+        Some(Command::Similar {
+            photo,
+            k,
+            json,
+            device,
+        }) => {
+            let catalog = open_catalog(&locations)?;
+            similar_cmd::run(&catalog, &photo, k, device, json)
         }
         Some(Command::Eval {
             folder,

@@ -24,6 +24,8 @@ pub enum MlError {
     Candle(#[from] candle_core::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("{0}: {1}")]
+    Unreadable(String, String),
 }
 
 /// One vector per photo, in the photos' order; `None` where it could not be computed.
@@ -63,14 +65,14 @@ impl Extractor<'_> {
         }
     }
 
-    fn decode_size(&self) -> u32 {
+    pub(crate) fn decode_size(&self) -> u32 {
         match self {
             Extractor::Backbone(..) => INPUT_SIZE as u32,
             Extractor::Pixels { side } => *side,
         }
     }
 
-    fn vectors(&self, images: &[image::RgbImage]) -> Result<Vec<Vec<f32>>, MlError> {
+    pub(crate) fn vectors(&self, images: &[image::RgbImage]) -> Result<Vec<Vec<f32>>, MlError> {
         match self {
             Extractor::Backbone(net, device) => {
                 let inputs = images
@@ -168,7 +170,7 @@ pub fn extract_features(
 }
 
 /// The photo decoded at reduced size (at least `size` on its short side where it can), upright.
-fn upright_image(photo: &PhotoRecord, size: u32) -> Result<image::RgbImage, String> {
+pub(crate) fn upright_image(photo: &PhotoRecord, size: u32) -> Result<image::RgbImage, String> {
     let data = std::fs::read(&photo.path).map_err(|e| crate::library::describe_io(&e))?;
     let img = decode(&data, photo.kind, Some(size)).map_err(|e| e.to_string())?;
     Ok(apply_orientation(img.to_rgb8(), photo.orientation))

@@ -241,3 +241,36 @@ pub fn name_clusters(
     }
     Ok(names)
 }
+
+/// The latent code of a photo that is not in the clustered set (a file from
+/// outside, or one added since): its features through the stored encoder.
+pub fn encode_photo(
+    model: &SavedModel,
+    photo: &PhotoRecord,
+    device: &Device,
+) -> Result<Vec<f32>, LibraryError> {
+    let source = if model.features == FeatureSource::Pixels.as_str() {
+        FeatureSource::Pixels
+    } else {
+        FeatureSource::Backbone
+    };
+    let net = EfficientNetLite0::load_shipped(device)?;
+    let extractor = match source {
+        FeatureSource::Backbone => Extractor::Backbone(&net, device),
+        FeatureSource::Pixels => Extractor::Pixels { side: PIXEL_SIDE },
+    };
+    let image = super::features::upright_image(photo, extractor.decode_size())
+        .map_err(|reason| MlError::Unreadable(reason, photo.path.clone()))?;
+    let row = extractor.vectors(std::slice::from_ref(&image))?;
+    let features = Array2::from_shape_vec((1, row[0].len()), row[0].clone())
+        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+    let tensors = candle_core::safetensors::load_buffer(&model.weights, device)?;
+    let ae =
+        super::autoencoder::Autoencoder::from_tensors(&model.dims, &tensors)?.ok_or_else(|| {
+            candle_core::Error::Msg("the stored model does not fit its own layer sizes".into())
+        })?;
+    let input = super::pipeline::prepare(&features);
+    let flat: Vec<f32> = input.iter().copied().collect();
+    let code = ae.encode(&Tensor::from_vec(flat, input.dim(), device)?)?;
+    Ok(code.flatten_all()?.to_vec1()?)
+}

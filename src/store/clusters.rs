@@ -168,6 +168,29 @@ impl Catalog {
         }))
     }
 
+    /// The clustered folder that holds `path`, else the most recently clustered one.
+    pub fn cluster_folder_for(&self, path: &str) -> Result<Option<String>, StoreError> {
+        let member: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT folder FROM cluster_members WHERE path = ?1 LIMIT 1",
+                [path],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if member.is_some() {
+            return Ok(member);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT folder FROM cluster_models ORDER BY trained_at DESC, folder LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Gives a cluster the user's own name (kept when the folder is clustered again).
     pub fn rename_cluster(
         &self,
