@@ -127,11 +127,12 @@ pub fn run(
         "methods": {
             "kmeans_features": scores(&truth, &on_features.labels),
             "ae_kmeans": scores(&truth, &result.ae_kmeans),
+            "start": scores(&truth, &result.start),
             "dec_unguarded": scores(&truth, &result.refined),
             "dec": scores(&truth, &result.labels),
         },
         "kept_refinement": result.kept_refinement,
-        "silhouettes": {"ae_kmeans": result.silhouettes.0, "dec": result.silhouettes.1},
+        "silhouettes": {"start": result.silhouettes.0, "dec": result.silhouettes.1},
         "precision_at_10": precision_at_k(&result.codes, &truth, 10),
         "precision_at_10_features": precision_at_k(&features.matrix, &truth, 10),
         "seconds": {
@@ -158,7 +159,13 @@ fn print_table(s: &Value) {
         s["features"].as_str().unwrap_or("")
     );
     println!("{:<16} {:>6} {:>6} {:>6}", "method", "NMI", "ARI", "ACC");
-    for method in ["kmeans_features", "ae_kmeans", "dec_unguarded", "dec"] {
+    for method in [
+        "kmeans_features",
+        "ae_kmeans",
+        "start",
+        "dec_unguarded",
+        "dec",
+    ] {
         let m = &s["methods"][method];
         let f = |key: &str| m[key].as_f64().unwrap_or(f64::NAN);
         println!(

@@ -11,6 +11,7 @@ pub mod features;
 pub mod kmeans;
 pub mod library;
 pub mod metrics;
+pub mod neighbours;
 pub mod pipeline;
 pub mod train;
 

@@ -1,0 +1,39 @@
+//! Similar-photo query latency over synthetic latent codes of the real code size
+//! (32 values), for 10,000, 100,000 and 1,000,000 photos: median and p95 of 200
+//! queries, brute force (goal from the similar-photos issue: median under 5 ms at
+//! 100,000). `cargo bench --bench similar`; prints figures, asserts nothing.
+
+use std::time::Instant;
+
+use photo_atlas::search::CodeIndex;
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256Plus;
+
+const DIM: usize = 32;
+
+fn main() {
+    let mut rng = Xoshiro256Plus::seed_from_u64(1);
+    for n in [10_000usize, 100_000, 1_000_000] {
+        let codes: Vec<f32> = (0..n * DIM).map(|_| rng.gen_range(-1.0..1.0)).collect();
+        let started = Instant::now();
+        let index = CodeIndex::new(codes.chunks_exact(DIM));
+        let build = started.elapsed();
+        let mut times: Vec<f64> = (0..200)
+            .map(|q| {
+                let query = index.code(q * 37 % n).to_vec();
+                let t = Instant::now();
+                let hits = index.search(&query, 10, Some(q * 37 % n));
+                let elapsed = t.elapsed().as_secs_f64() * 1000.0;
+                assert_eq!(hits.len(), 10);
+                elapsed
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{n:>9} codes: query median {:.2} ms, p95 {:.2} ms (index built in {:.0} ms)",
+            times[100],
+            times[190],
+            build.as_secs_f64() * 1000.0
+        );
+    }
+}
