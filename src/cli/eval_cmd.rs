@@ -21,7 +21,7 @@ use crate::ml::device::choose;
 use crate::ml::efficientnet::EfficientNetLite0;
 use crate::ml::kmeans::kmeans;
 use crate::ml::library::{FeatureSource, JobProgress, library_features};
-use crate::ml::metrics::{accuracy, ari, nmi, precision_at_k};
+use crate::ml::metrics::{accuracy, ari, nmi, precision_at_k, precision_at_k_blended};
 use crate::ml::pipeline::{ClusterJob, KChoice, cluster, prepare};
 use crate::ml::train::TrainConfig;
 use crate::store::{Catalog, Locations};
@@ -135,6 +135,7 @@ pub fn run(
         "silhouettes": {"start": result.silhouettes.0, "dec": result.silhouettes.1},
         "precision_at_10": precision_at_k(&result.codes, &truth, 10),
         "precision_at_10_features": precision_at_k(&features.matrix, &truth, 10),
+        "precision_at_10_search": precision_at_k_blended(&result.codes, Some(&features.matrix), &truth, 10),
         "seconds": {
             "features": feature_seconds,
             "kmeans_features": kmeans_seconds,
@@ -176,9 +177,10 @@ fn print_table(s: &Value) {
         );
     }
     println!(
-        "precision@10 over the codes: {:.3} (over the raw features: {:.3})",
+        "precision@10 over the codes: {:.3} (raw features: {:.3}; as `similar` ranks: {:.3})",
         s["precision_at_10"].as_f64().unwrap_or(f64::NAN),
-        s["precision_at_10_features"].as_f64().unwrap_or(f64::NAN)
+        s["precision_at_10_features"].as_f64().unwrap_or(f64::NAN),
+        s["precision_at_10_search"].as_f64().unwrap_or(f64::NAN)
     );
     println!("seconds: {}", s["seconds"]);
 }

@@ -11,8 +11,9 @@ use serde_json::json;
 
 use crate::library::PhotoKind;
 use crate::ml::device::{DeviceChoice, choose};
-use crate::ml::library::encode_photo;
-use crate::search::CodeIndex;
+use crate::ml::features::{FeatureVectors, feature_matrix};
+use crate::ml::library::{FeatureSource, encode_photo};
+use crate::search::{CodeIndex, similar};
 use crate::store::{Catalog, PhotoRecord};
 
 /// A catalog record for a file that may not be in the catalog.
@@ -26,6 +27,30 @@ fn record_for(path: &str) -> anyhow::Result<PhotoRecord> {
         orientation: meta.orientation,
         ..PhotoRecord::bare(path)
     })
+}
+
+/// The cached feature vector of each clustered photo, in the members' order.
+fn member_features(
+    catalog: &Catalog,
+    folder: &str,
+    saved: &crate::store::SavedClusters,
+) -> anyhow::Result<FeatureVectors> {
+    let mut records: std::collections::HashMap<String, PhotoRecord> = catalog
+        .photos_under(folder)?
+        .into_iter()
+        .map(|p| (p.path.clone(), p))
+        .collect();
+    let ordered: Vec<PhotoRecord> = saved
+        .members
+        .iter()
+        .map(|m| {
+            records
+                .remove(&m.path)
+                .unwrap_or_else(|| PhotoRecord::bare(m.path.clone()))
+        })
+        .collect();
+    let key = FeatureSource::from_name(&saved.model.features).model_key();
+    Ok(catalog.cached_features(&key, &ordered)?)
 }
 
 pub fn run(
@@ -47,23 +72,38 @@ pub fn run(
     let saved = catalog
         .clusters(&folder)?
         .context("the clustered folder has no clusters")?;
-    let index = CodeIndex::new(saved.members.iter().map(|m| m.code.as_slice()));
+    let codes = CodeIndex::new(saved.members.iter().map(|m| m.code.as_slice()));
+    let vectors = member_features(catalog, &folder, &saved)?;
+    let dim = vectors.iter().flatten().map(Vec::len).next().unwrap_or(0);
+    let zeros = vec![0.0; dim];
+    let features = CodeIndex::new(vectors.iter().map(|v| v.as_deref().unwrap_or(&zeros)));
     let own = saved.members.iter().position(|m| m.path == path);
-    let query = match own {
-        Some(i) => index.code(i).to_vec(),
+    let (query_features, query_code) = match own {
+        Some(i) => (
+            vectors[i].clone().unwrap_or_default(),
+            saved.members[i].code.clone(),
+        ),
         None => {
             let (device, _) = choose(device)?;
-            encode_photo(&saved.model, &record_for(&path)?, &device)?
+            let (_, library) = feature_matrix(&vectors);
+            encode_photo(&saved.model, &record_for(&path)?, &library, &device)?
         }
     };
-    let hits = index.search(&query, k, own);
+    let hits = similar(&codes, &features, &query_code, &query_features, k, own);
     let mut out = std::io::stdout().lock();
     for hit in hits {
         let hit_path = &saved.members[hit.item].path;
         if as_json {
-            writeln!(out, "{}", json!({"path": hit_path, "score": hit.score}))?;
+            let value =
+                json!({"path": hit_path, "score": hit.score, "near_duplicate": hit.near_duplicate});
+            writeln!(out, "{value}")?;
         } else {
-            writeln!(out, "{:.3}  {hit_path}", hit.score)?;
+            let mark = if hit.near_duplicate {
+                "  (near-duplicate)"
+            } else {
+                ""
+            };
+            writeln!(out, "{:.3}  {hit_path}{mark}", hit.score)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -29,6 +29,23 @@ pub enum FeatureSource {
 }
 
 impl FeatureSource {
+    /// The source a stored model was trained on.
+    pub fn from_name(name: &str) -> Self {
+        if name == FeatureSource::Pixels.as_str() {
+            FeatureSource::Pixels
+        } else {
+            FeatureSource::Backbone
+        }
+    }
+
+    /// The key its vectors are cached under in the catalog.
+    pub fn model_key(self) -> String {
+        match self {
+            FeatureSource::Backbone => super::features::BACKBONE_MODEL.to_string(),
+            FeatureSource::Pixels => Extractor::Pixels { side: PIXEL_SIDE }.model_key(),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             FeatureSource::Backbone => "backbone",
@@ -242,18 +259,17 @@ pub fn name_clusters(
     Ok(names)
 }
 
-/// The latent code of a photo that is not in the clustered set (a file from
-/// outside, or one added since): its features through the stored encoder.
+/// The features and latent code of a photo that is not in the clustered set (a file
+/// from outside, or one added since). The features are smoothed over their nearest
+/// photos in the library (`library_features`, one per row, as the model was trained)
+/// before the stored encoder sees them.
 pub fn encode_photo(
     model: &SavedModel,
     photo: &PhotoRecord,
+    library_features: &Array2<f32>,
     device: &Device,
-) -> Result<Vec<f32>, LibraryError> {
-    let source = if model.features == FeatureSource::Pixels.as_str() {
-        FeatureSource::Pixels
-    } else {
-        FeatureSource::Backbone
-    };
+) -> Result<(Vec<f32>, Vec<f32>), LibraryError> {
+    let source = FeatureSource::from_name(&model.features);
     let net = EfficientNetLite0::load_shipped(device)?;
     let extractor = match source {
         FeatureSource::Backbone => Extractor::Backbone(&net, device),
@@ -261,8 +277,22 @@ pub fn encode_photo(
     };
     let image = super::features::upright_image(photo, extractor.decode_size())
         .map_err(|reason| MlError::Unreadable(reason, photo.path.clone()))?;
-    let row = extractor.vectors(std::slice::from_ref(&image))?;
-    let features = Array2::from_shape_vec((1, row[0].len()), row[0].clone())
+    let raw = extractor
+        .vectors(std::slice::from_ref(&image))?
+        .pop()
+        .unwrap_or_default();
+    let smoothed = if source == FeatureSource::Pixels {
+        raw.clone()
+    } else {
+        let unit = super::metrics::l2_normalised(library_features);
+        super::neighbours::smooth_query(
+            &raw,
+            &unit,
+            super::neighbours::NEIGHBOURS,
+            super::neighbours::STEPS,
+        )
+    };
+    let features = Array2::from_shape_vec((1, smoothed.len()), smoothed)
         .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
     let tensors = candle_core::safetensors::load_buffer(&model.weights, device)?;
     let ae =
@@ -272,5 +302,5 @@ pub fn encode_photo(
     let input = super::pipeline::prepare(&features);
     let flat: Vec<f32> = input.iter().copied().collect();
     let code = ae.encode(&Tensor::from_vec(flat, input.dim(), device)?)?;
-    Ok(code.flatten_all()?.to_vec1()?)
+    Ok((raw, code.flatten_all()?.to_vec1()?))
 }

@@ -129,7 +129,19 @@ pub fn l2_normalised(rows: &Array2<f32>) -> Array2<f32> {
 /// The share of each item's `k` most similar items (cosine, itself excluded) that
 /// carry its label, averaged over all items.
 pub fn precision_at_k(codes: &Array2<f32>, labels: &[usize], k: usize) -> f64 {
+    precision_at_k_blended(codes, None, labels, k)
+}
+
+/// `precision_at_k` where similarity is the mean of the codes' cosine and, when
+/// given, the features' cosine (how `search::similar` ranks).
+pub fn precision_at_k_blended(
+    codes: &Array2<f32>,
+    features: Option<&Array2<f32>>,
+    labels: &[usize],
+    k: usize,
+) -> f64 {
     let unit = l2_normalised(codes);
+    let unit_features = features.map(l2_normalised);
     let n = unit.nrows();
     if n < 2 {
         return 0.0;
@@ -137,8 +149,13 @@ pub fn precision_at_k(codes: &Array2<f32>, labels: &[usize], k: usize) -> f64 {
     let mut total = 0usize;
     // Blocks of rows keep the similarity matrix small for large sets.
     for start in (0..n).step_by(1024) {
-        let block = unit.slice(ndarray::s![start..(start + 1024).min(n), ..]);
-        let sims = block.dot(&unit.t());
+        let rows = start..(start + 1024).min(n);
+        let block = unit.slice(ndarray::s![rows.clone(), ..]);
+        let mut sims = block.dot(&unit.t());
+        if let Some(f) = &unit_features {
+            let feature_sims = f.slice(ndarray::s![rows, ..]).dot(&f.t());
+            sims = (sims + feature_sims) * 0.5;
+        }
         for (offset, row) in sims.axis_iter(Axis(0)).enumerate() {
             let query = start + offset;
             let mut order: Vec<usize> = (0..n).filter(|&j| j != query).collect();
