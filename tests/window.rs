@@ -221,3 +221,79 @@ fn places_view_shows_named_places_on_the_map_and_no_location() {
     h.get_by_label_contains("No location");
     h.get_by_label("Italy  ·  2");
 }
+
+#[test]
+fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    // Two kinds of picture: red ones and blue ones, with a little texture.
+    for (kind, rgb) in [("red", [210u8, 40, 30]), ("blue", [30, 50, 220])] {
+        for i in 0..5u32 {
+            let img = image::RgbImage::from_fn(80, 60, |x, y| {
+                let t = ((x * 5 + y * 3 + i * 7) % 19) as u8;
+                image::Rgb([rgb[0].saturating_add(t), rgb[1], rgb[2].saturating_add(t)])
+            });
+            img.save(lib.path().join(format!("{kind}{i}.jpg")))
+                .expect("write");
+        }
+    }
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.state()
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.photos.len() == 10)
+            && !h.state().is_scanning()
+    });
+    h.get_by_label("Content").click();
+    h.run_steps(2);
+    h.get_by_label_contains("Group these photos by what they show");
+    h.get_by_label("Find groups in 10 photos").click();
+    h.run_steps(2);
+    assert!(
+        h.state().clustering.is_some(),
+        "the job runs in the background"
+    );
+    h.get_by_label("Cancel");
+    step_until(&mut h, "the learned groups", |h| {
+        h.state().clustering.is_none()
+            && h.state()
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| !s.by_cluster.is_empty())
+    });
+    let snap = h.state().snapshot.clone().expect("snapshot");
+    let total: usize = snap.by_cluster.iter().map(|g| g.photos.len()).sum();
+    assert_eq!(total, 10);
+    assert!(
+        h.state()
+            .last_clustering
+            .as_deref()
+            .is_some_and(|m| m.starts_with("Found")),
+        "{:?}",
+        h.state().last_clustering
+    );
+    h.get_by_label("Learn again");
+    // Rename the first group through the sidebar's context menu.
+    let first = format!(
+        "{}  ·  {}",
+        snap.by_cluster[0].label,
+        snap.by_cluster[0].photos.len()
+    );
+    h.get_by_label(&first).click_secondary();
+    h.run_steps(2);
+    h.get_by_label("Rename…").click();
+    h.run_steps(2);
+    h.state_mut().renaming.as_mut().expect("renaming").1 = "Red things".into();
+    h.run_steps(2);
+    h.get_by_label("Rename").click();
+    h.run_steps(3);
+    step_until(&mut h, "the new name", |h| {
+        h.state()
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.by_cluster.iter().any(|g| g.label == "Red things"))
+    });
+}

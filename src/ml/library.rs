@@ -6,7 +6,7 @@
 use candle_core::{Device, Tensor};
 use ndarray::{Array2, Axis};
 
-use super::efficientnet::{EfficientNetLite0, imagenet_classes, top_k};
+use super::efficientnet::{EfficientNetLite0, imagenet_classes, softmax, top_k};
 use super::features::{
     Extractor, FeatureProgress, FeatureReport, MlError, extract_features, feature_matrix,
 };
@@ -217,9 +217,9 @@ fn save(
     catalog.save_clusters(folder, &model, members.as_slice(), &named)
 }
 
-/// A name for each cluster from what the ImageNet classifier sees in its average
-/// photo (the classifier is linear, so this is the average of its members' scores):
-/// the two most likely classes, e.g. "alp & valley". Repeated names get a number.
+/// A name for each cluster from what the ImageNet classifier sees in its photos:
+/// the two classes with the highest probability averaged over the members, e.g.
+/// "alp & valley". Repeated names get a number.
 pub fn name_clusters(
     net: &EfficientNetLite0,
     device: &Device,
@@ -230,20 +230,16 @@ pub fn name_clusters(
     let classes = imagenet_classes();
     let mut names: Vec<String> = Vec::with_capacity(k);
     for cluster in 0..k {
-        let rows: Vec<usize> = (0..labels.len())
-            .filter(|&i| labels[i] == cluster)
-            .collect();
+        let rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == cluster).collect();
         if rows.is_empty() {
             names.push(format!("Group {}", cluster + 1));
             continue;
         }
-        let mean = features
-            .select(Axis(0), &rows)
-            .mean_axis(Axis(0))
-            .map(|m| m.to_vec())
-            .unwrap_or_default();
-        let input = Tensor::from_vec(mean, (1, features.ncols()), device)?;
-        let best = top_k(&net.classify(&input)?, 2)?;
+        let members = features.select(Axis(0), &rows);
+        let flat: Vec<f32> = members.iter().copied().collect();
+        let input = Tensor::from_vec(flat, members.dim(), device)?;
+        let mean = softmax(&net.classify(&input)?)?.mean(0)?;
+        let best = top_k(&mean, 2)?;
         let words: Vec<&str> = best
             .iter()
             .filter_map(|&c| classes.get(c))
