@@ -230,7 +230,9 @@ pub fn name_clusters(
     let classes = imagenet_classes();
     let mut names: Vec<String> = Vec::with_capacity(k);
     for cluster in 0..k {
-        let rows: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == cluster).collect();
+        let rows: Vec<usize> = (0..labels.len())
+            .filter(|&i| labels[i] == cluster)
+            .collect();
         if rows.is_empty() {
             names.push(format!("Group {}", cluster + 1));
             continue;

@@ -174,7 +174,7 @@ pub fn cluster(
     job.progress.start(Stage::ChoosingK, 1);
     let (k, k_scores) = match job.k {
         KChoice::Fixed(k) => (k.clamp(1, n), Vec::new()),
-        KChoice::Auto { max } => choose_k(&codes, 2..=max.min(n / 3).max(2), SCORE_ROWS, job.seed)?,
+        KChoice::Auto { max } => choose_k(&input, 2..=max.min(n / 3).max(2), SCORE_ROWS, job.seed)?,
     };
     let on_codes = kmeans(&codes, k, job.seed)?;
     let (start, centres) = if job.config.init_from_features && !job.pixels {
