@@ -106,8 +106,14 @@ pub fn run(
         started.elapsed().as_secs_f64()
     );
     let mut out = std::io::stdout().lock();
-    for (cluster, name) in outcome.names.iter().enumerate() {
-        let count = c.labels.iter().filter(|&&l| l == cluster).count();
+    let mut sizes: Vec<(usize, &String)> = outcome
+        .names
+        .iter()
+        .enumerate()
+        .map(|(cluster, name)| (c.labels.iter().filter(|&&l| l == cluster).count(), name))
+        .collect();
+    sizes.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
+    for (count, name) in sizes {
         writeln!(out, "{name} · {}", crate::ui::count_label(count, "photo"))?;
     }
     Ok(ExitCode::SUCCESS)
