@@ -37,7 +37,9 @@ fn step_until(
     what: &str,
     done: impl Fn(&Harness<'_, PhotoAtlasApp>) -> bool,
 ) {
-    for _ in 0..1500 {
+    // Generous: background jobs (training included) share a busy machine with other tests.
+    let deadline = std::time::Instant::now() + Duration::from_secs(300);
+    while std::time::Instant::now() < deadline {
         h.step();
         if done(h) {
             return;
@@ -295,5 +297,56 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
             .snapshot
             .as_ref()
             .is_some_and(|s| s.by_cluster.iter().any(|g| g.label == "Red things"))
+    }); // Find similar from the viewer: the red photos come first.
+    h.get_by_label("All photos").click();
+    h.run_steps(2);
+    h.get_by_label("red0.jpg").click();
+    h.run_steps(3);
+    assert!(h.state().viewer.is_some(), "the photo opened");
+    h.get_by_label("Find similar").click();
+    h.run_steps(2);
+    assert!(h.state().similar.query.is_some(), "the search started");
+    step_until(&mut h, "similar photos", |h| {
+        assert_eq!(h.state().similar.error, None);
+        h.state().similar.job.is_none() && !h.state().similar.section.is_empty()
     });
+    assert_eq!(h.state().view, ViewMode::Similar);
+    let names = |h: &Harness<'_, PhotoAtlasApp>| -> Vec<String> {
+        let snap = h.state().snapshot.as_ref().expect("snapshot");
+        h.state().similar.section[0]
+            .photos
+            .iter()
+            .map(|&i| {
+                snap.photos[i]
+                    .path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect()
+    };
+    let hits = names(&h);
+    assert_eq!(hits.len(), 9, "{hits:?}");
+    assert!(hits[..4].iter().all(|n| n.starts_with("red")), "{hits:?}");
+    assert!(!hits.contains(&"red0.jpg".to_string()));
+    // A photo dropped on the Similar view from outside is searched with.
+    let outside = tempfile::tempdir().expect("tmp");
+    let blue = outside.path().join("blue-copy.jpg");
+    std::fs::copy(lib.path().join("blue3.jpg"), &blue).expect("copy");
+    h.input_mut().dropped_files.push(egui::DroppedFile {
+        path: Some(blue.clone()),
+        ..Default::default()
+    });
+    step_until(&mut h, "photos like the dropped one", |h| {
+        h.state().similar.query.as_deref() == Some(blue.as_path())
+            && h.state().similar.job.is_none()
+            && !h.state().similar.section.is_empty()
+    });
+    let hits = names(&h);
+    assert_eq!(hits[0], "blue3.jpg", "{hits:?}");
+    assert!(
+        h.state().similar.scores.values().any(|&(_, dup)| dup),
+        "the copy is a near-duplicate"
+    );
 }

@@ -24,6 +24,8 @@ pub enum Command {
     ToggleProblems,
     SetThumbSize(f32),
     OpenExternally(PathBuf),
+    /// Show the photos most like this one (in the library or from outside).
+    FindSimilar(PathBuf),
     /// Learn the folder's content clusters in the background.
     StartClustering,
     CancelClustering,
@@ -56,6 +58,7 @@ impl PhotoAtlasApp {
             Command::SetThumbSize(size) => self.thumb_size = size.clamp(64.0, 320.0),
             Command::OpenExternally(path) => self.launch(&path),
             Command::StartClustering => self.start_clustering(),
+            Command::FindSimilar(photo) => self.find_similar(photo),
             Command::CancelClustering => {
                 if let Some(job) = &self.clustering {
                     job.cancel.cancel();
@@ -131,6 +134,11 @@ impl PhotoAtlasApp {
                 .collect()
         });
         if let Some(path) = dropped.into_iter().next() {
+            // In the Similar view a dropped photo is searched with.
+            if self.view == ViewMode::Similar && path.is_file() {
+                self.commands.push(Command::FindSimilar(path));
+                return;
+            }
             // A dropped file means its folder. (`is_dir` is a metadata call, done once per drop.)
             let folder = if path.is_dir() {
                 path
@@ -286,5 +294,65 @@ impl PhotoAtlasApp {
             name,
         });
         self.request_reload();
+    }
+}
+
+/// Similar photos: starting a search and taking in its results.
+impl PhotoAtlasApp {
+    fn find_similar(&mut self, photo: PathBuf) {
+        self.viewer = None;
+        self.view = ViewMode::Similar;
+        self.scroll_to = Some(0);
+        self.similar = super::Similar {
+            job: Some(crate::workers::SimilarJob::start(
+                &self.locations,
+                photo.clone(),
+                self.waker.clone(),
+            )),
+            query: Some(photo),
+            ..super::Similar::default()
+        };
+    }
+
+    pub(super) fn poll_similar(&mut self) {
+        let Some(job) = &self.similar.job else { return };
+        let Some(result) = job.poll() else { return };
+        self.similar.job = None;
+        let hits = match result {
+            Ok(hits) => hits,
+            Err(e) => {
+                self.similar.error = Some(e);
+                return;
+            }
+        };
+        let Some(snap) = &self.snapshot else { return };
+        let index: std::collections::HashMap<&str, usize> = snap
+            .photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.as_str(), i))
+            .collect();
+        let mut photos = Vec::new();
+        for hit in &hits {
+            if let Some(&i) = index.get(hit.path.as_str()) {
+                photos.push(i);
+                self.similar
+                    .scores
+                    .insert(i, (hit.score, hit.near_duplicate));
+            }
+        }
+        self.similar.elsewhere = hits.len() - photos.len();
+        let name = self
+            .similar
+            .query
+            .as_ref()
+            .and_then(|q| q.file_name())
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        self.similar.section = vec![IndexedGroup {
+            level: crate::grouping::GroupLevel::Event,
+            key: "similar".into(),
+            label: format!("Most like {name}"),
+            photos,
+        }];
     }
 }

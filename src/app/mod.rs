@@ -33,15 +33,18 @@ pub enum ViewMode {
     Places,
     /// Content clusters learned from the photos (autoencoder + DEC).
     Content,
+    /// The photos most like a chosen (or dropped) photo.
+    Similar,
 }
 
 impl ViewMode {
-    pub const ALL: [ViewMode; 5] = [
+    pub const ALL: [ViewMode; 6] = [
         ViewMode::All,
         ViewMode::Dates,
         ViewMode::Events,
         ViewMode::Places,
         ViewMode::Content,
+        ViewMode::Similar,
     ];
 
     pub fn label(self) -> &'static str {
@@ -51,6 +54,7 @@ impl ViewMode {
             Self::Events => "Events",
             Self::Places => "Places",
             Self::Content => "Content",
+            Self::Similar => "Similar",
         }
     }
 }
@@ -75,6 +79,20 @@ pub struct Viewer {
     pub image: ThumbSlot,
 }
 
+/// The Similar view's state.
+#[derive(Default)]
+pub struct Similar {
+    pub job: Option<crate::workers::SimilarJob>,
+    /// The photo searched with (from the library or dropped from outside).
+    pub query: Option<PathBuf>,
+    /// The hits that are in the open folder, as one grid section, and their scores.
+    pub section: Vec<IndexedGroup>,
+    pub scores: std::collections::HashMap<usize, (f32, bool)>,
+    /// Hits outside the open folder, and why a search failed.
+    pub elsewhere: usize,
+    pub error: Option<String>,
+}
+
 /// The window's whole state.
 pub struct PhotoAtlasApp {
     pub locations: Locations,
@@ -90,6 +108,8 @@ pub struct PhotoAtlasApp {
     pub clustering: Option<ClusterJob>,
     /// What the last clustering job did, in words.
     pub last_clustering: Option<String>,
+    /// The similar-photo search: the running job, and the last results.
+    pub similar: Similar,
     /// A cluster being renamed: (section in the Content view, the name being typed).
     pub renaming: Option<(usize, String)>,
     /// What the last finished scan did, in words.
@@ -136,6 +156,7 @@ impl PhotoAtlasApp {
             clustering: None,
             last_clustering: None,
             renaming: None,
+            similar: Similar::default(),
             last_scan: None,
             view: options.view,
             textures: TextureCache::new(waker.clone()),
@@ -168,9 +189,10 @@ impl PhotoAtlasApp {
         self.receive_loader_replies();
         self.poll_scan();
         self.poll_clustering();
+        self.poll_similar();
         self.poll_folder_picker();
         self.textures.receive(ctx);
-        if self.clustering.is_some() {
+        if self.clustering.is_some() || self.similar.job.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
         if self.scan.is_some() {
@@ -239,6 +261,7 @@ impl PhotoAtlasApp {
 pub fn sections_of<'a>(
     snap: &'a LibrarySnapshot,
     all: &'a [IndexedGroup],
+    similar: &'a [IndexedGroup],
     view: ViewMode,
 ) -> Vec<&'a IndexedGroup> {
     use crate::grouping::GroupLevel;
@@ -252,6 +275,7 @@ pub fn sections_of<'a>(
         ViewMode::Events => snap.by_event.iter().collect(),
         ViewMode::Places => snap.by_place.iter().collect(),
         ViewMode::Content => snap.by_cluster.iter().collect(),
+        ViewMode::Similar => similar.iter().collect(),
     }
 }
 

@@ -54,17 +54,21 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         scroll_to,
         thumb_size,
         scan,
+        similar,
         ..
     } = app;
     let Some(snap) = snapshot.as_ref() else {
         ui.centered_and_justified(|ui| ui.add(egui::Spinner::new().size(32.0)));
         return;
     };
-    if snap.photos.is_empty()
-        || (*view == crate::app::ViewMode::Content && snap.by_cluster.is_empty())
-    {
+    let nothing_yet = match *view {
+        crate::app::ViewMode::Content => snap.by_cluster.is_empty(),
+        crate::app::ViewMode::Similar => similar.section.is_empty(),
+        _ => false,
+    };
+    if snap.photos.is_empty() || nothing_yet {
         if !snap.photos.is_empty() {
-            return; // the Content panel above explains what to do
+            return; // the panel above explains what to do
         }
         let text = if scan.is_some() {
             "Looking for photos…"
@@ -74,7 +78,7 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         ui.centered_and_justified(|ui| ui.label(egui::RichText::new(text).size(18.0).weak()));
         return;
     }
-    let sections = sections_of(snap, all_photos, *view);
+    let sections = sections_of(snap, all_photos, &similar.section, *view);
     let places_view = *view == crate::app::ViewMode::Places;
     if places_view && !snap.place_info.is_empty() {
         let height = (ui.available_height() * 0.35).clamp(140.0, 300.0);
@@ -122,9 +126,22 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
                     let rect = Rect::from_min_size(min, Vec2::splat(layout.cell));
                     let photo = &snap.photos[index];
                     let slot = thumbnail_slot(textures, thumbnail_files, photo);
-                    let inferred =
-                        places_view && matches!(snap.place_of.get(index), Some(Some((_, true))));
-                    if draw_thumbnail(ui, rect, photo, &slot, index, inferred) {
+                    let badge = if places_view
+                        && matches!(snap.place_of.get(index), Some(Some((_, true))))
+                    {
+                        Some("≈ inferred place".to_string())
+                    } else if *view == crate::app::ViewMode::Similar {
+                        similar.scores.get(&index).map(|&(score, dup)| {
+                            if dup {
+                                format!("near-duplicate · {score:.2}")
+                            } else {
+                                format!("{score:.2}")
+                            }
+                        })
+                    } else {
+                        None
+                    };
+                    if draw_thumbnail(ui, rect, photo, &slot, index, badge.as_deref()) {
                         commands.push(Command::OpenPhoto(index));
                     }
                 }
@@ -173,7 +190,7 @@ fn draw_thumbnail(
     photo: &PhotoRecord,
     slot: &ThumbSlot,
     index: usize,
-    inferred: bool,
+    badge_text: Option<&str>,
 ) -> bool {
     let response = ui.interact(rect, ui.id().with(("thumb", index)), Sense::click());
     let name = photo
@@ -213,8 +230,8 @@ fn draw_thumbnail(
             );
         }
     }
-    if inferred {
-        badge(painter, rect, "≈ inferred place");
+    if let Some(text) = badge_text {
+        badge(painter, rect, text);
     }
     if response.hovered() {
         painter.rect_stroke(

@@ -6,6 +6,7 @@ mod empty_state;
 mod grid;
 mod problems;
 mod sidebar;
+mod similar;
 mod status_bar;
 pub mod theme;
 mod viewer;
@@ -31,6 +32,9 @@ pub fn draw(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
         egui::CentralPanel::default().show(ctx, |ui| {
             if app.view == crate::app::ViewMode::Content {
                 clusters::panel(app, ui);
+            }
+            if app.view == crate::app::ViewMode::Similar {
+                similar::panel(app, ui);
             }
             grid::show(app, ui)
         });

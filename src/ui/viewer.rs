@@ -139,8 +139,13 @@ fn details(
             if ui.button("Show in folder").clicked() {
                 commands.push(Command::ShowInFolder(photo.path.clone().into()));
             }
-            ui.add_enabled(false, egui::Button::new("Find similar"))
-                .on_disabled_hover_text("Similar-photo search arrives with the semantic clusters.");
+            if ui
+                .button("Find similar")
+                .on_hover_text("Photos that look like this one, from what Content learned")
+                .clicked()
+            {
+                commands.push(Command::FindSimilar(photo.path.clone().into()));
+            }
         });
 }
 

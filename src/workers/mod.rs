@@ -6,6 +6,7 @@ mod cluster_job;
 mod image_loader;
 mod library_loader;
 mod scan_job;
+mod similar_job;
 
 pub use cluster_job::ClusterJob;
 pub use image_loader::{ImageLoader, ImageSource, Loaded};
@@ -13,3 +14,4 @@ pub use library_loader::{
     IndexedGroup, LibraryLoader, LibrarySnapshot, LoaderReply, LoaderRequest,
 };
 pub use scan_job::ScanJob;
+pub use similar_job::{SHOWN as SIMILAR_SHOWN, SimilarJob};

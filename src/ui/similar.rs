@@ -1,0 +1,40 @@
+//! The Similar view's panel: what was searched with, the search running, why it
+//! failed, and the drop zone: a photo dropped here (from anywhere) is searched with.
+
+use crate::app::PhotoAtlasApp;
+
+pub fn panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+    let similar = &app.similar;
+    let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
+    let frame = egui::Frame::group(ui.style()).inner_margin(12.0);
+    frame.show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            if similar.job.is_some() {
+                ui.add(egui::Spinner::new());
+                ui.label("Looking for similar photos…");
+            } else if let Some(query) = &similar.query {
+                ui.label(format!("Photos most like {}", query.display()));
+            }
+        });
+        if let Some(e) = &similar.error {
+            ui.colored_label(ui.visuals().warn_fg_color, e);
+        }
+        if similar.elsewhere > 0 {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} more in other folders of the catalog.",
+                    similar.elsewhere
+                ))
+                .weak(),
+            );
+        }
+        let hint = if hovering {
+            "Drop the photo to find similar ones"
+        } else {
+            "Drop a photo here (from anywhere) to find similar ones, or open a photo and press Find similar."
+        };
+        ui.label(egui::RichText::new(hint).weak());
+    });
+    ui.add_space(6.0);
+}
