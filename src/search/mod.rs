@@ -97,8 +97,10 @@ impl CodeIndex {
 /// pass 0.91: the 99th percentile of each photo's closest other photo in intel-scenes).
 pub const NEAR_DUPLICATE: f32 = 0.95;
 
-/// Candidates taken from the code index before re-ranking.
-const CANDIDATES: usize = 500;
+/// Candidates taken from the code index before re-ranking with the features. A copy
+/// of a photo has nearly the photo's code, so it is among them; scanning only these
+/// (not every photo's 1280 features) keeps a query at 100,000 photos in milliseconds.
+const CANDIDATES: usize = 2000;
 
 /// One similar photo.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -122,8 +124,8 @@ fn cosine(index: &CodeIndex, item: usize, unit_query: &[f32]) -> f32 {
 }
 
 /// The `k` photos most similar to a query. Candidates are the nearest latent codes
-/// (what the library taught the model: same kind of scene) and the nearest features;
-/// they are ranked by the mean of both similarities, so that within a cluster, where
+/// (what the library taught the model: same kind of scene); they are ranked by the
+/// mean of the codes' and the features' similarity, so that within a cluster, where
 /// codes barely differ, the photo that looks most like the query comes first, and a
 /// resized or re-compressed copy tops the list. Near-duplicates by the features'
 /// similarity alone come before everything else.
@@ -138,14 +140,11 @@ pub fn similar(
     let (mut qc, mut qf) = (query_code.to_vec(), query_features.to_vec());
     normalise(&mut qc);
     normalise(&mut qf);
-    let mut items: Vec<usize> = codes
+    let items: Vec<usize> = codes
         .search(query_code, CANDIDATES.max(k), exclude)
         .into_iter()
-        .chain(features.search(query_features, k, exclude))
         .map(|h| h.item)
         .collect();
-    items.sort_unstable();
-    items.dedup();
     let mut out: Vec<Similar> = items
         .into_iter()
         .map(|item| {
