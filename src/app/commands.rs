@@ -49,6 +49,9 @@ impl PhotoAtlasApp {
             Command::SetView(view) => {
                 self.view = view;
                 self.scroll_to = Some(0);
+                if view == ViewMode::Duplicates {
+                    self.find_duplicates();
+                }
             }
             Command::ScrollToSection(i) => self.scroll_to = Some(i),
             Command::OpenPhoto(index) => self.open_photo(index),
@@ -82,6 +85,7 @@ impl PhotoAtlasApp {
         }
         self.last_clustering = None;
         self.renaming = None;
+        self.duplicates = super::Duplicates::default();
         self.snapshot = None;
         self.viewer = None;
         self.message = None;
@@ -202,6 +206,12 @@ impl PhotoAtlasApp {
                         photos: (0..snapshot.photos.len()).collect(),
                     }];
                     self.snapshot = Some(*snapshot);
+                    if self.view == ViewMode::Duplicates
+                        && self.duplicates.sections.is_none()
+                        && self.scan.is_none()
+                    {
+                        self.find_duplicates();
+                    }
                     if let Some(index) = self.pending_open.take() {
                         self.open_photo(index);
                     }
@@ -354,5 +364,45 @@ impl PhotoAtlasApp {
             label: format!("Most like {name}"),
             photos,
         }];
+    }
+}
+
+/// Duplicates: searching the open folder when the view is opened.
+impl PhotoAtlasApp {
+    fn find_duplicates(&mut self) {
+        if self.duplicates.job.is_some() {
+            return;
+        }
+        let Some(snap) = &self.snapshot else { return };
+        self.duplicates.error = None;
+        self.duplicates.job = Some(crate::workers::start_duplicates(
+            &self.locations,
+            snap.photos.clone(),
+            self.waker.clone(),
+        ));
+    }
+
+    pub(super) fn poll_duplicates(&mut self) {
+        let Some(job) = &self.duplicates.job else {
+            return;
+        };
+        let Some(result) = job.poll() else { return };
+        self.duplicates.job = None;
+        match result {
+            Ok(sets) => {
+                let sections = sets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, set)| IndexedGroup {
+                        level: crate::grouping::GroupLevel::Event,
+                        key: format!("duplicates-{i}"),
+                        label: crate::search::duplicates::label(set),
+                        photos: set.photos.clone(),
+                    })
+                    .collect();
+                self.duplicates.sections = Some(sections);
+            }
+            Err(e) => self.duplicates.error = Some(e),
+        }
     }
 }

@@ -35,16 +35,19 @@ pub enum ViewMode {
     Content,
     /// The photos most like a chosen (or dropped) photo.
     Similar,
+    /// Identical files and near-duplicates (nothing is deleted).
+    Duplicates,
 }
 
 impl ViewMode {
-    pub const ALL: [ViewMode; 6] = [
+    pub const ALL: [ViewMode; 7] = [
         ViewMode::All,
         ViewMode::Dates,
         ViewMode::Events,
         ViewMode::Places,
         ViewMode::Content,
         ViewMode::Similar,
+        ViewMode::Duplicates,
     ];
 
     pub fn label(self) -> &'static str {
@@ -55,6 +58,7 @@ impl ViewMode {
             Self::Places => "Places",
             Self::Content => "Content",
             Self::Similar => "Similar",
+            Self::Duplicates => "Duplicates",
         }
     }
 }
@@ -93,6 +97,15 @@ pub struct Similar {
     pub error: Option<String>,
 }
 
+/// The Duplicates view's state.
+#[derive(Default)]
+pub struct Duplicates {
+    pub job: Option<crate::workers::Background<Vec<crate::search::duplicates::DuplicateSet>>>,
+    /// One section per set (identical files first); `None` until searched.
+    pub sections: Option<Vec<IndexedGroup>>,
+    pub error: Option<String>,
+}
+
 /// The window's whole state.
 pub struct PhotoAtlasApp {
     pub locations: Locations,
@@ -110,6 +123,8 @@ pub struct PhotoAtlasApp {
     pub last_clustering: Option<String>,
     /// The similar-photo search: the running job, and the last results.
     pub similar: Similar,
+    /// The duplicate sets of the open folder: the running search, then its sections.
+    pub duplicates: Duplicates,
     /// A cluster being renamed: (section in the Content view, the name being typed).
     pub renaming: Option<(usize, String)>,
     /// What the last finished scan did, in words.
@@ -157,6 +172,7 @@ impl PhotoAtlasApp {
             last_clustering: None,
             renaming: None,
             similar: Similar::default(),
+            duplicates: Duplicates::default(),
             last_scan: None,
             view: options.view,
             textures: TextureCache::new(waker.clone()),
@@ -190,9 +206,11 @@ impl PhotoAtlasApp {
         self.poll_scan();
         self.poll_clustering();
         self.poll_similar();
+        self.poll_duplicates();
         self.poll_folder_picker();
         self.textures.receive(ctx);
-        if self.clustering.is_some() || self.similar.job.is_some() {
+        if self.clustering.is_some() || self.similar.job.is_some() || self.duplicates.job.is_some()
+        {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
         if self.scan.is_some() {
@@ -262,6 +280,7 @@ pub fn sections_of<'a>(
     snap: &'a LibrarySnapshot,
     all: &'a [IndexedGroup],
     similar: &'a [IndexedGroup],
+    duplicates: &'a [IndexedGroup],
     view: ViewMode,
 ) -> Vec<&'a IndexedGroup> {
     use crate::grouping::GroupLevel;
@@ -276,6 +295,7 @@ pub fn sections_of<'a>(
         ViewMode::Places => snap.by_place.iter().collect(),
         ViewMode::Content => snap.by_cluster.iter().collect(),
         ViewMode::Similar => similar.iter().collect(),
+        ViewMode::Duplicates => duplicates.iter().collect(),
     }
 }
 

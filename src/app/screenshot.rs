@@ -44,7 +44,15 @@ fn is_ready(app: &PhotoAtlasApp) -> bool {
         )
     });
     let folder_ready = app.folder.is_none() || (app.snapshot.is_some() && app.is_up_to_date());
-    !app.is_scanning() && folder_ready && app.textures.pending() == 0 && viewer_ready
+    let searches_done = app.similar.job.is_none() && app.duplicates.job.is_none();
+    let duplicates_ready =
+        app.view != super::ViewMode::Duplicates || app.duplicates.sections.is_some();
+    !app.is_scanning()
+        && folder_ready
+        && app.textures.pending() == 0
+        && viewer_ready
+        && searches_done
+        && duplicates_ready
 }
 
 /// Called once per frame, after drawing.

@@ -23,6 +23,9 @@ pub fn run(
     if by == GroupBy::Cluster {
         return super::cluster_cmd::print_clusters(catalog, &report.folder, as_json, &mut out);
     }
+    if by == GroupBy::Duplicates {
+        return print_duplicates(catalog, &photos, as_json, &mut out);
+    }
     if by == GroupBy::Place {
         return print_places(&mut out, &photos, as_json);
     }
@@ -67,6 +70,43 @@ fn print_places(
                 "No location · {}",
                 crate::ui::count_label(found.no_location.len(), "photo")
             )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_duplicates(
+    catalog: &Catalog,
+    photos: &[PhotoRecord],
+    as_json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let sets = crate::search::duplicates::find_duplicates(catalog, photos)?;
+    if sets.is_empty() {
+        eprintln!("No duplicates found.");
+    }
+    for (i, set) in sets.iter().enumerate() {
+        let label = crate::search::duplicates::label(set);
+        if as_json {
+            let value = serde_json::json!({
+                "label": label,
+                "level": "duplicates",
+                "key": format!("duplicates-{i}"),
+                "count": set.photos.len(),
+                "photos": set.photos.iter().map(|&p| photos[p].path.as_str()).collect::<Vec<_>>(),
+                "identical": set.identical,
+                "similarity": set.similarity,
+            });
+            writeln!(out, "{value}")?;
+        } else {
+            writeln!(
+                out,
+                "{label} · {}",
+                crate::ui::count_label(set.photos.len(), "photo")
+            )?;
+            for &p in &set.photos {
+                writeln!(out, "    {}", photos[p].path)?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -111,6 +111,8 @@ pub enum GroupBy {
     Place,
     /// The content clusters learned by `cluster`, photos by confidence.
     Cluster,
+    /// Sets of identical files, then of near-duplicates (nothing is deleted).
+    Duplicates,
 }
 
 /// Entry point of the binary.

@@ -16,7 +16,7 @@ use crate::store::{Catalog, PhotoRecord, SavedClusters, StoreError};
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error(
-        "no folder has been clustered yet, so there are no codes to search; run `photo-atlas cluster FOLDER` (or Content → Find groups) first"
+        "no folder has been clustered yet, so there are no codes to search; run `photo-atlas cluster FOLDER` (or Content, then Find groups) first"
     )]
     NothingClustered,
     #[error("this is not a photo file Photo Atlas can read: {0}")]

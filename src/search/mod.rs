@@ -4,6 +4,7 @@
 //! matrix-vector product and a partial sort; at the code sizes used here that
 //! answers in milliseconds for 100,000 photos (see `benches/similar.rs`).
 
+pub mod duplicates;
 pub mod library;
 
 /// A brute-force cosine index over fixed-length codes.

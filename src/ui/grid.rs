@@ -55,6 +55,7 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         thumb_size,
         scan,
         similar,
+        duplicates,
         ..
     } = app;
     let Some(snap) = snapshot.as_ref() else {
@@ -64,6 +65,7 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
     let nothing_yet = match *view {
         crate::app::ViewMode::Content => snap.by_cluster.is_empty(),
         crate::app::ViewMode::Similar => similar.section.is_empty(),
+        crate::app::ViewMode::Duplicates => duplicates.sections.as_ref().is_none_or(Vec::is_empty),
         _ => false,
     };
     if snap.photos.is_empty() || nothing_yet {
@@ -78,7 +80,9 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         ui.centered_and_justified(|ui| ui.label(egui::RichText::new(text).size(18.0).weak()));
         return;
     }
-    let sections = sections_of(snap, all_photos, &similar.section, *view);
+    let no_sets = Vec::new();
+    let sets = duplicates.sections.as_ref().unwrap_or(&no_sets);
+    let sections = sections_of(snap, all_photos, &similar.section, sets, *view);
     let places_view = *view == crate::app::ViewMode::Places;
     if places_view && !snap.place_info.is_empty() {
         let height = (ui.available_height() * 0.35).clamp(140.0, 300.0);

@@ -36,6 +36,9 @@ pub fn draw(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
             if app.view == crate::app::ViewMode::Similar {
                 similar::panel(app, ui);
             }
+            if app.view == crate::app::ViewMode::Duplicates {
+                similar::duplicates_panel(app, ui);
+            }
             grid::show(app, ui)
         });
         clusters::rename_dialog(app, ctx);

@@ -38,6 +38,17 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                         .auto_shrink([false, false])
                         .show(ui, |ui| date_tree(ui, &snap.by_date, &mut app.commands));
                 }
+                ViewMode::Duplicates => {
+                    if let Some(sections) = &app.duplicates.sections {
+                        egui::ScrollArea::vertical()
+                            .auto_shrink([false, false])
+                            .show(ui, |ui| {
+                                for (i, g) in sections.iter().enumerate() {
+                                    group_link(ui, g, i, &mut app.commands);
+                                }
+                            });
+                    }
+                }
                 ViewMode::Similar => {
                     let count = app.similar.section.first().map_or(0, |g| g.photos.len());
                     ui.label(egui::RichText::new(count_label(count, "similar photo")).weak());

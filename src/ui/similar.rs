@@ -1,5 +1,6 @@
-//! The Similar view's panel: what was searched with, the search running, why it
-//! failed, and the drop zone: a photo dropped here (from anywhere) is searched with.
+//! The panels of the search views. Similar: what was searched with, the search
+//! running, why it failed, and the drop zone (a photo dropped here, from anywhere,
+//! is searched with). Duplicates: the search running, or what it found.
 
 use crate::app::PhotoAtlasApp;
 
@@ -36,5 +37,36 @@ pub fn panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         };
         ui.label(egui::RichText::new(hint).weak());
     });
+    ui.add_space(6.0);
+}
+
+pub fn duplicates_panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+    let d = &app.duplicates;
+    ui.horizontal(|ui| {
+        if d.job.is_some() {
+            ui.add(egui::Spinner::new());
+            ui.label("Looking for identical files and near-duplicates…");
+        } else if let Some(sections) = &d.sections {
+            let photos: usize = sections.iter().map(|s| s.photos.len()).sum();
+            if sections.is_empty() {
+                ui.label("No duplicates found.");
+            } else {
+                ui.label(format!(
+                    "{} sets, {} photos. Nothing is deleted: open a photo to decide.",
+                    sections.len(),
+                    photos
+                ));
+            }
+        }
+    });
+    if let Some(e) = &d.error {
+        ui.colored_label(ui.visuals().warn_fg_color, e);
+    }
+    ui.label(
+        egui::RichText::new(
+            "Near-duplicates are found among photos whose content was learned (Content, then Find groups).",
+        )
+        .weak(),
+    );
     ui.add_space(6.0);
 }

@@ -1,53 +1,51 @@
-//! A similar-photo search on its own thread, for the window: loading the codes and
-//! features from the catalog (and, for a photo from outside, running the network)
-//! takes longer than a frame.
+//! Searches that take longer than a frame, for the window: similar photos (loading
+//! codes and features, and for a photo from outside, running the network) and the
+//! folder's duplicate sets (hashing same-size files, comparing features).
 
-use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver};
+use std::path::{Path, PathBuf};
 
+use super::background::Background;
 use crate::jobs::Waker;
 use crate::ml::device::{DeviceChoice, choose};
+use crate::search::duplicates::{DuplicateSet, find_duplicates};
 use crate::search::library::{SimilarPhoto, similar_photos};
-use crate::store::{Catalog, Locations};
+use crate::store::{Catalog, Locations, PhotoRecord};
 
 /// How many similar photos the window shows.
 pub const SHOWN: usize = 60;
 
 pub struct SimilarJob {
     pub query: PathBuf,
-    finished: Receiver<Result<Vec<SimilarPhoto>, String>>,
+    work: Background<Vec<SimilarPhoto>>,
 }
 
 impl SimilarJob {
     pub fn start(locations: &Locations, query: PathBuf, waker: Waker) -> Self {
-        let (tx, finished) = mpsc::channel();
         let (l, q) = (locations.clone(), query.clone());
-        let spawned = std::thread::Builder::new()
-            .name("similar".into())
-            .spawn(move || {
-                let _ = tx.send(run(&l, &q));
-                waker();
-            });
-        if let Err(e) = spawned {
-            eprintln!("photo-atlas: the search could not start: {e}");
-        }
-        Self { query, finished }
+        let work = Background::start("similar", waker, move || similar(&l, &q));
+        Self { query, work }
     }
 
-    /// The hits once the search has ended.
     pub fn poll(&self) -> Option<Result<Vec<SimilarPhoto>, String>> {
-        match self.finished.try_recv() {
-            Ok(result) => Some(result),
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                Some(Err("the search stopped unexpectedly".into()))
-            }
-        }
+        self.work.poll()
     }
 }
 
-fn run(locations: &Locations, query: &std::path::Path) -> Result<Vec<SimilarPhoto>, String> {
+fn similar(locations: &Locations, query: &Path) -> Result<Vec<SimilarPhoto>, String> {
     let catalog = Catalog::open(&locations.catalog).map_err(|e| e.to_string())?;
     let (device, _) = choose(DeviceChoice::Auto).map_err(|e| e.to_string())?;
     similar_photos(&catalog, query, SHOWN, &device).map_err(|e| e.to_string())
+}
+
+/// The duplicate sets of the photos on screen (indices into `photos`).
+pub fn start_duplicates(
+    locations: &Locations,
+    photos: Vec<PhotoRecord>,
+    waker: Waker,
+) -> Background<Vec<DuplicateSet>> {
+    let l = locations.clone();
+    Background::start("duplicates", waker, move || {
+        let catalog = Catalog::open(&l.catalog).map_err(|e| e.to_string())?;
+        find_duplicates(&catalog, &photos).map_err(|e| e.to_string())
+    })
 }

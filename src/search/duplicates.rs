@@ -1,0 +1,192 @@
+//! Sets of duplicate photos in a folder: identical files first (same size and same
+//! content hash), then near-duplicates (resized, re-compressed or lightly edited
+//! copies: backbone features with cosine similarity of at least `NEAR_DUPLICATE`,
+//! joined transitively). Only reads; deleting is left to the user.
+
+use std::collections::HashMap;
+
+use ndarray::Array2;
+use rayon::prelude::*;
+
+use super::NEAR_DUPLICATE;
+use crate::ml::features::{BACKBONE_MODEL, feature_matrix};
+use crate::ml::metrics::l2_normalised;
+use crate::ml::neighbours::nearest;
+use crate::store::{Catalog, PhotoRecord, StoreError};
+
+/// One set of duplicates, as indices into the photos it was found in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateSet {
+    pub photos: Vec<usize>,
+    /// Byte-for-byte copies; otherwise near-duplicates.
+    pub identical: bool,
+    /// The lowest similarity that joined the set (1 for identical files).
+    pub similarity: f32,
+}
+
+/// "Identical files", or "Near-duplicates (0.97)".
+pub fn label(set: &DuplicateSet) -> String {
+    if set.identical {
+        "Identical files".into()
+    } else {
+        format!("Near-duplicates ({:.2})", set.similarity)
+    }
+}
+
+/// Photos with the same size and the same content hash (files that cannot be read are skipped).
+pub fn identical_files(photos: &[PhotoRecord]) -> Vec<Vec<usize>> {
+    let mut by_size: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, p) in photos.iter().enumerate().filter(|(_, p)| p.size > 0) {
+        by_size.entry(p.size).or_default().push(i);
+    }
+    let candidates: Vec<usize> = by_size
+        .into_values()
+        .filter(|v| v.len() > 1)
+        .flatten()
+        .collect();
+    let hashes: Vec<(usize, Option<u128>)> = candidates
+        .par_iter()
+        .map(|&i| {
+            let hash = std::fs::read(&photos[i].path)
+                .ok()
+                .map(|b| xxhash_rust::xxh3::xxh3_128(&b));
+            (i, hash)
+        })
+        .collect();
+    let mut by_hash: HashMap<(u64, u128), Vec<usize>> = HashMap::new();
+    for (i, hash) in hashes {
+        if let Some(h) = hash {
+            by_hash.entry((photos[i].size, h)).or_default().push(i);
+        }
+    }
+    let mut sets: Vec<Vec<usize>> = by_hash.into_values().filter(|v| v.len() > 1).collect();
+    sets.iter_mut().for_each(|s| s.sort_unstable());
+    sets.sort();
+    sets
+}
+
+fn find(parent: &mut [usize], i: usize) -> usize {
+    let mut root = i;
+    while parent[root] != root {
+        root = parent[root];
+    }
+    let mut at = i;
+    while parent[at] != root {
+        let next = parent[at];
+        parent[at] = root;
+        at = next;
+    }
+    root
+}
+
+/// Rows (of `features`, one per `rows` entry) whose cosine similarity reaches the
+/// threshold, joined transitively; each set with its lowest joining similarity.
+pub fn near_duplicate_sets(features: &Array2<f32>, rows: &[usize]) -> Vec<(Vec<usize>, f32)> {
+    let unit = l2_normalised(features);
+    let neighbours = nearest(&unit, 5);
+    let mut parent: Vec<usize> = (0..unit.nrows()).collect();
+    let mut weakest = vec![1.0f32; unit.nrows()];
+    for (i, nn) in neighbours.iter().enumerate() {
+        for &j in nn {
+            let sim = unit.row(i).dot(&unit.row(j));
+            if sim >= NEAR_DUPLICATE {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                let low = weakest[a].min(weakest[b]).min(sim);
+                parent[a] = b;
+                weakest[b] = low;
+            }
+        }
+    }
+    let mut sets: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..unit.nrows() {
+        let root = find(&mut parent, i);
+        sets.entry(root).or_default().push(rows[i]);
+    }
+    let mut out: Vec<(Vec<usize>, f32)> = sets
+        .into_iter()
+        .filter(|(_, members)| members.len() > 1)
+        .map(|(root, mut members)| {
+            members.sort_unstable();
+            (members, weakest[root])
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// The duplicate sets among `photos`: identical files first, then near-duplicates
+/// (from the cached backbone features; photos without them are compared byte for
+/// byte only). A photo is in at most one set: a set of identical files that is also
+/// part of a near-duplicate set is listed once, as identical.
+pub fn find_duplicates(
+    catalog: &Catalog,
+    photos: &[PhotoRecord],
+) -> Result<Vec<DuplicateSet>, StoreError> {
+    let identical = identical_files(photos);
+    let mut taken = vec![false; photos.len()];
+    let mut out: Vec<DuplicateSet> = identical
+        .into_iter()
+        .map(|set| {
+            set.iter().for_each(|&i| taken[i] = true);
+            DuplicateSet {
+                photos: set,
+                identical: true,
+                similarity: 1.0,
+            }
+        })
+        .collect();
+    let vectors = catalog.cached_features(BACKBONE_MODEL, photos)?;
+    let (rows, matrix) = feature_matrix(&vectors);
+    for (set, similarity) in near_duplicate_sets(&matrix, &rows) {
+        let fresh: Vec<usize> = set.into_iter().filter(|&i| !taken[i]).collect();
+        if fresh.len() > 1 {
+            out.push(DuplicateSet {
+                photos: fresh,
+                identical: false,
+                similarity,
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_files_are_found_by_content_not_by_name() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).expect("write");
+            PhotoRecord {
+                size: bytes.len() as u64,
+                ..PhotoRecord::bare(path.display().to_string())
+            }
+        };
+        let photos = vec![
+            write("a.jpg", b"same bytes here"),
+            write("b.jpg", b"other bytes 123"), // same size, other content
+            write("copy of a.jpg", b"same bytes here"),
+            write("c.jpg", b"short"),
+        ];
+        assert_eq!(identical_files(&photos), vec![vec![0, 2]]);
+    }
+
+    #[test]
+    fn near_duplicates_join_transitively_and_distinct_photos_stay_apart() {
+        let features = ndarray::arr2(&[
+            [1.0f32, 0.0, 0.0],
+            [0.99, 0.1, 0.0],
+            [0.97, 0.2, 0.0], // close to row 1, a little less to row 0
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+        ]);
+        let rows = [10, 11, 12, 13, 14];
+        let sets = near_duplicate_sets(&features, &rows);
+        assert_eq!(sets.len(), 1, "{sets:?}");
+        assert_eq!(sets[0].0, vec![10, 11, 12]);
+        assert!(sets[0].1 >= NEAR_DUPLICATE && sets[0].1 < 1.0);
+    }
+}
