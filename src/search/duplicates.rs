@@ -1,7 +1,11 @@
 //! Sets of duplicate photos in a folder: identical files first (same size and same
 //! content hash), then near-duplicates (resized, re-compressed or lightly edited
-//! copies: backbone features with cosine similarity of at least `NEAR_DUPLICATE`,
-//! joined transitively). Only reads; deleting is left to the user.
+//! copies), joined transitively. Two photos are near-duplicates when their backbone
+//! features reach `NEAR_DUPLICATE` cosine similarity, or when their difference
+//! hashes (9 x 8 grey gradients) differ in at most `HASH_BITS` bits and their
+//! features still agree (`HASH_FEATURES`): small photos shift their features more
+//! when resized than large ones, their gradients do not. Only reads; deleting is
+//! left to the user.
 
 use std::collections::HashMap;
 
@@ -13,6 +17,38 @@ use crate::ml::features::{BACKBONE_MODEL, feature_matrix};
 use crate::ml::metrics::l2_normalised;
 use crate::ml::neighbours::nearest;
 use crate::store::{Catalog, PhotoRecord, StoreError};
+
+/// Bits in which the difference hashes of two near-duplicates may differ.
+pub const HASH_BITS: u32 = 4;
+/// The feature similarity two photos with close hashes must still have.
+pub const HASH_FEATURES: f32 = 0.85;
+
+/// The difference hash of a photo: for each of 8 rows of a 9 x 8 grey thumbnail,
+/// whether each pixel is brighter than its right neighbour.
+pub fn dhash(img: &image::RgbImage) -> u64 {
+    let grey = image::imageops::grayscale(img);
+    let small = image::imageops::resize(&grey, 9, 8, image::imageops::FilterType::Triangle);
+    let mut bits = 0u64;
+    for y in 0..8 {
+        for x in 0..8 {
+            let brighter = small.get_pixel(x, y)[0] > small.get_pixel(x + 1, y)[0];
+            bits = (bits << 1) | u64::from(brighter);
+        }
+    }
+    bits
+}
+
+/// The difference hash of each photo (`None` where it cannot be decoded).
+fn hashes(photos: &[PhotoRecord]) -> Vec<Option<u64>> {
+    photos
+        .par_iter()
+        .map(|p| {
+            crate::ml::features::upright_image(p, 32)
+                .ok()
+                .map(|img| dhash(&img))
+        })
+        .collect()
+}
 
 /// One set of duplicates, as indices into the photos it was found in.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,9 +115,14 @@ fn find(parent: &mut [usize], i: usize) -> usize {
     root
 }
 
-/// Rows (of `features`, one per `rows` entry) whose cosine similarity reaches the
-/// threshold, joined transitively; each set with its lowest joining similarity.
-pub fn near_duplicate_sets(features: &Array2<f32>, rows: &[usize]) -> Vec<(Vec<usize>, f32)> {
+/// Rows (of `features`, one per `rows` entry, with the difference hash of each
+/// row's photo) that are near-duplicates, joined transitively; each set with its
+/// lowest joining feature similarity.
+pub fn near_duplicate_sets(
+    features: &Array2<f32>,
+    rows: &[usize],
+    hashes: &[Option<u64>],
+) -> Vec<(Vec<usize>, f32)> {
     let unit = l2_normalised(features);
     let neighbours = nearest(&unit, 5);
     let mut parent: Vec<usize> = (0..unit.nrows()).collect();
@@ -89,7 +130,14 @@ pub fn near_duplicate_sets(features: &Array2<f32>, rows: &[usize]) -> Vec<(Vec<u
     for (i, nn) in neighbours.iter().enumerate() {
         for &j in nn {
             let sim = unit.row(i).dot(&unit.row(j));
-            if sim >= NEAR_DUPLICATE {
+            let close_hashes = match (
+                hashes.get(i).copied().flatten(),
+                hashes.get(j).copied().flatten(),
+            ) {
+                (Some(a), Some(b)) => (a ^ b).count_ones() <= HASH_BITS,
+                _ => false,
+            };
+            if sim >= NEAR_DUPLICATE || (close_hashes && sim >= HASH_FEATURES) {
                 let (a, b) = (find(&mut parent, i), find(&mut parent, j));
                 let low = weakest[a].min(weakest[b]).min(sim);
                 parent[a] = b;
@@ -116,32 +164,37 @@ pub fn near_duplicate_sets(features: &Array2<f32>, rows: &[usize]) -> Vec<(Vec<u
 
 /// The duplicate sets among `photos`: identical files first, then near-duplicates
 /// (from the cached backbone features; photos without them are compared byte for
-/// byte only). A photo is in at most one set: a set of identical files that is also
-/// part of a near-duplicate set is listed once, as identical.
+/// byte only). Identical copies are not repeated among the near-duplicates: a
+/// near-duplicate set shows one file of each identical set it touches.
 pub fn find_duplicates(
     catalog: &Catalog,
     photos: &[PhotoRecord],
 ) -> Result<Vec<DuplicateSet>, StoreError> {
     let identical = identical_files(photos);
-    let mut taken = vec![false; photos.len()];
+    // Each photo's representative: the first file of its identical set, or itself.
+    let mut representative: Vec<usize> = (0..photos.len()).collect();
+    for set in &identical {
+        set.iter().for_each(|&i| representative[i] = set[0]);
+    }
     let mut out: Vec<DuplicateSet> = identical
         .into_iter()
-        .map(|set| {
-            set.iter().for_each(|&i| taken[i] = true);
-            DuplicateSet {
-                photos: set,
-                identical: true,
-                similarity: 1.0,
-            }
+        .map(|set| DuplicateSet {
+            photos: set,
+            identical: true,
+            similarity: 1.0,
         })
         .collect();
     let vectors = catalog.cached_features(BACKBONE_MODEL, photos)?;
     let (rows, matrix) = feature_matrix(&vectors);
-    for (set, similarity) in near_duplicate_sets(&matrix, &rows) {
-        let fresh: Vec<usize> = set.into_iter().filter(|&i| !taken[i]).collect();
-        if fresh.len() > 1 {
+    let with_features: Vec<PhotoRecord> = rows.iter().map(|&i| photos[i].clone()).collect();
+    let hashes = hashes(&with_features);
+    for (set, similarity) in near_duplicate_sets(&matrix, &rows, &hashes) {
+        let mut shown: Vec<usize> = set.into_iter().map(|i| representative[i]).collect();
+        shown.sort_unstable();
+        shown.dedup();
+        if shown.len() > 1 {
             out.push(DuplicateSet {
-                photos: fresh,
+                photos: shown,
                 identical: false,
                 similarity,
             });
@@ -184,9 +237,32 @@ mod tests {
             [0.0, 0.0, 1.0],
         ]);
         let rows = [10, 11, 12, 13, 14];
-        let sets = near_duplicate_sets(&features, &rows);
+        let no_hashes = [None; 5];
+        let sets = near_duplicate_sets(&features, &rows, &no_hashes);
         assert_eq!(sets.len(), 1, "{sets:?}");
         assert_eq!(sets[0].0, vec![10, 11, 12]);
         assert!(sets[0].1 >= NEAR_DUPLICATE && sets[0].1 < 1.0);
+        // Equal hashes join photos whose features agree less, but not unrelated ones.
+        let looser = ndarray::arr2(&[[1.0f32, 0.0], [0.85, 0.53], [0.0, 1.0]]);
+        let same = [Some(7), Some(7), Some(7)];
+        let sets = near_duplicate_sets(&looser, &[0, 1, 2], &same);
+        assert_eq!(sets.len(), 1, "{sets:?}");
+        assert_eq!(sets[0].0, vec![0, 1]);
+    }
+
+    #[test]
+    fn resized_and_recompressed_copies_keep_their_difference_hash() {
+        let img = image::RgbImage::from_fn(150, 120, |x, y| {
+            image::Rgb([(x * 255 / 150) as u8, ((x * y) % 256) as u8, (y * 2) as u8])
+        });
+        let small = image::imageops::resize(&img, 100, 80, image::imageops::FilterType::Triangle);
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 50)
+            .encode_image(&small)
+            .expect("encode");
+        let copy = image::load_from_memory(&jpeg).expect("decode").to_rgb8();
+        assert!((dhash(&img) ^ dhash(&copy)).count_ones() <= HASH_BITS);
+        let flipped = image::imageops::flip_horizontal(&img);
+        assert!((dhash(&img) ^ dhash(&flipped)).count_ones() > HASH_BITS);
     }
 }
