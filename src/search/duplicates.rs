@@ -146,9 +146,9 @@ pub fn near_duplicate_sets(
         }
     }
     let mut sets: HashMap<usize, Vec<usize>> = HashMap::new();
-    for i in 0..unit.nrows() {
+    for (i, &row) in rows.iter().enumerate().take(unit.nrows()) {
         let root = find(&mut parent, i);
-        sets.entry(root).or_default().push(rows[i]);
+        sets.entry(root).or_default().push(row);
     }
     let mut out: Vec<(Vec<usize>, f32)> = sets
         .into_iter()
@@ -243,7 +243,7 @@ mod tests {
         assert_eq!(sets[0].0, vec![10, 11, 12]);
         assert!(sets[0].1 >= NEAR_DUPLICATE && sets[0].1 < 1.0);
         // Equal hashes join photos whose features agree less, but not unrelated ones.
-        let looser = ndarray::arr2(&[[1.0f32, 0.0], [0.85, 0.53], [0.0, 1.0]]);
+        let looser = ndarray::arr2(&[[1.0f32, 0.0], [0.9, 0.436], [0.0, 1.0]]);
         let same = [Some(7), Some(7), Some(7)];
         let sets = near_duplicate_sets(&looser, &[0, 1, 2], &same);
         assert_eq!(sets.len(), 1, "{sets:?}");
