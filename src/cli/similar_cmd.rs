@@ -20,7 +20,8 @@ pub fn run(
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
     let (device, _) = choose(device)?;
-    let hits = similar_photos(catalog, photo, k, &device)?;
+    // One query: a brute-force scan is faster than building an approximate index.
+    let hits = similar_photos(catalog, photo, k, &device, false)?;
     let mut out = std::io::stdout().lock();
     for hit in hits {
         if as_json {

@@ -7,7 +7,10 @@ use std::path::Path;
 
 use candle_core::Device;
 
-use super::{CodeIndex, similar};
+use std::sync::{Arc, Mutex};
+
+use super::ann::{AnnIndex, BRUTE_FORCE_LIMIT};
+use super::{CodeIndex, similar_with};
 use crate::library::PhotoKind;
 use crate::ml::features::{FeatureVectors, feature_matrix};
 use crate::ml::library::{FeatureSource, LibraryError, encode_photo};
@@ -74,12 +77,42 @@ fn member_features(
     catalog.cached_features(&key, &ordered)
 }
 
-/// The `k` photos most similar to `photo` (the photo itself left out).
+/// The approximate index of the last large folder searched, kept for the next
+/// query (the window asks many); keyed by folder, training time and size.
+type CachedIndex = (String, i64, usize, Arc<AnnIndex>);
+static APPROXIMATE: Mutex<Option<CachedIndex>> = Mutex::new(None);
+
+/// An approximate index for a folder of more than `BRUTE_FORCE_LIMIT` photos, built
+/// once and reused while the folder's model is unchanged.
+fn approximate_index(
+    folder: &str,
+    saved: &SavedClusters,
+    codes: &CodeIndex,
+) -> Option<Arc<AnnIndex>> {
+    if codes.len() <= BRUTE_FORCE_LIMIT {
+        return None;
+    }
+    let mut cache = APPROXIMATE.lock().ok()?;
+    let key = (folder.to_string(), saved.model.trained_at, codes.len());
+    if let Some((f, t, n, index)) = cache.as_ref()
+        && (f, t, n) == (&key.0, &key.1, &key.2)
+    {
+        return Some(index.clone());
+    }
+    let index = Arc::new(AnnIndex::build(codes, 100, 1));
+    *cache = Some((key.0, key.1, key.2, index.clone()));
+    Some(index)
+}
+
+/// The `k` photos most similar to `photo` (the photo itself left out). Above
+/// `BRUTE_FORCE_LIMIT` photos, with `reuse_index` (many queries to come), the
+/// candidates come from an HNSW index kept between calls.
 pub fn similar_photos(
     catalog: &Catalog,
     photo: &Path,
     k: usize,
     device: &Device,
+    reuse_index: bool,
 ) -> Result<Vec<SimilarPhoto>, SearchError> {
     let canonical = std::fs::canonicalize(photo)
         .map_err(|_| SearchError::Missing(photo.display().to_string()))?;
@@ -109,14 +142,24 @@ pub fn similar_photos(
             encode_photo(&saved.model, &record_for(&path)?, &library, device)?
         }
     };
-    Ok(
-        similar(&codes, &features, &query_code, &query_features, k, own)
-            .into_iter()
-            .map(|hit| SimilarPhoto {
-                path: saved.members[hit.item].path.clone(),
-                score: hit.score,
-                near_duplicate: hit.near_duplicate,
-            })
-            .collect(),
-    )
+    let approximate = reuse_index
+        .then(|| approximate_index(&folder, &saved, &codes))
+        .flatten();
+    let hits = similar_with(
+        &codes,
+        approximate.as_deref(),
+        &features,
+        &query_code,
+        &query_features,
+        k,
+        own,
+    );
+    Ok(hits
+        .into_iter()
+        .map(|hit| SimilarPhoto {
+            path: saved.members[hit.item].path.clone(),
+            score: hit.score,
+            near_duplicate: hit.near_duplicate,
+        })
+        .collect())
 }

@@ -4,6 +4,7 @@
 //! matrix-vector product and a partial sort; at the code sizes used here that
 //! answers in milliseconds for 100,000 photos (see `benches/similar.rs`).
 
+pub mod ann;
 pub mod duplicates;
 pub mod library;
 
@@ -138,14 +139,38 @@ pub fn similar(
     k: usize,
     exclude: Option<usize>,
 ) -> Vec<Similar> {
+    similar_with(
+        codes,
+        None,
+        features,
+        query_code,
+        query_features,
+        k,
+        exclude,
+    )
+}
+
+/// `similar`, taking the candidates from an approximate index when one is given.
+pub fn similar_with(
+    codes: &CodeIndex,
+    approximate: Option<&ann::AnnIndex>,
+    features: &CodeIndex,
+    query_code: &[f32],
+    query_features: &[f32],
+    k: usize,
+    exclude: Option<usize>,
+) -> Vec<Similar> {
     let (mut qc, mut qf) = (query_code.to_vec(), query_features.to_vec());
     normalise(&mut qc);
     normalise(&mut qf);
-    let items: Vec<usize> = codes
-        .search(query_code, CANDIDATES.max(k), exclude)
-        .into_iter()
-        .map(|h| h.item)
-        .collect();
+    let wanted = CANDIDATES.max(k);
+    let items: Vec<usize> = match approximate {
+        Some(index) => index.search(query_code, wanted, exclude),
+        None => codes.search(query_code, wanted, exclude),
+    }
+    .into_iter()
+    .map(|h| h.item)
+    .collect();
     let mut out: Vec<Similar> = items
         .into_iter()
         .map(|item| {

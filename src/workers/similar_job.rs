@@ -34,7 +34,7 @@ impl SimilarJob {
 fn similar(locations: &Locations, query: &Path) -> Result<Vec<SimilarPhoto>, String> {
     let catalog = Catalog::open(&locations.catalog).map_err(|e| e.to_string())?;
     let (device, _) = choose(DeviceChoice::Auto).map_err(|e| e.to_string())?;
-    similar_photos(&catalog, query, SHOWN, &device).map_err(|e| e.to_string())
+    similar_photos(&catalog, query, SHOWN, &device, true).map_err(|e| e.to_string())
 }
 
 /// The duplicate sets of the photos on screen (indices into `photos`).
