@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver};
 use std::time::Instant;
 
+use super::background::Background;
 use crate::jobs::{CancelToken, Waker};
 use crate::ml::device::{DeviceChoice, choose};
 use crate::ml::library::{FeatureSource, FolderJob, JobProgress, cluster_folder};
@@ -21,47 +21,31 @@ pub struct ClusterJob {
     pub started: Instant,
     /// Which device the job runs on, in words.
     pub device: String,
-    finished: Receiver<Result<Option<String>, String>>,
+    work: Background<Option<String>>,
 }
 
 impl ClusterJob {
     pub fn start(locations: &Locations, folder: PathBuf, waker: Waker) -> Self {
         let progress = Arc::new(JobProgress::default());
         let cancel = CancelToken::new();
-        let (tx, finished) = mpsc::channel();
         let (device, device_text) = match choose(DeviceChoice::Auto) {
             Ok((d, text)) => (d, text),
             Err(e) => (candle_core::Device::Cpu, e.to_string()),
         };
         let (p, c, l) = (progress.clone(), cancel.clone(), locations.clone());
-        let spawned = std::thread::Builder::new()
-            .name("cluster".into())
-            .spawn(move || {
-                let result = run(&l, &folder, device, &c, &p);
-                let _ = tx.send(result);
-                waker();
-            });
-        if let Err(e) = spawned {
-            eprintln!("photo-atlas: the clustering job could not start: {e}");
-        }
+        let work = Background::start("cluster", waker, move || run(&l, &folder, device, &c, &p));
         Self {
             progress,
             cancel,
             started: Instant::now(),
             device: device_text,
-            finished,
+            work,
         }
     }
 
     /// `Some` once the job has ended: a summary, `None` if it was cancelled, or an error.
     pub fn poll(&self) -> Option<Result<Option<String>, String>> {
-        match self.finished.try_recv() {
-            Ok(result) => Some(result),
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => {
-                Some(Err("the clustering job stopped unexpectedly".into()))
-            }
-        }
+        self.work.poll()
     }
 }
 
