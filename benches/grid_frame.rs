@@ -97,6 +97,7 @@ fn measure(
         view,
         screenshot: None,
         open_photo: None,
+        find_similar: None,
     };
     let mut app = PhotoAtlasApp::new(&ctx, options);
     app.folder = Some("/library".into());

@@ -25,6 +25,7 @@ fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlas
         view: ViewMode::All,
         screenshot: None,
         open_photo: None,
+        find_similar: None,
     };
     Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))

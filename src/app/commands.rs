@@ -215,6 +215,11 @@ impl PhotoAtlasApp {
                     if let Some(index) = self.pending_open.take() {
                         self.open_photo(index);
                     }
+                    if self.scan.is_none()
+                        && let Some(photo) = self.pending_similar.take()
+                    {
+                        self.find_similar(photo);
+                    }
                 }
                 LoaderReply::Snapshot(_, request, Err(e)) => {
                     self.reloads_answered = self.reloads_answered.max(request);

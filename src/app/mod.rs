@@ -73,6 +73,8 @@ pub struct AppOptions {
     pub screenshot: Option<PathBuf>,
     /// Open the photo with this index (capture order) in the viewer at start.
     pub open_photo: Option<usize>,
+    /// Search for the photos most like this one once the folder is loaded.
+    pub find_similar: Option<PathBuf>,
 }
 
 /// The photo shown large, and how it is zoomed.
@@ -148,6 +150,7 @@ pub struct PhotoAtlasApp {
     folder_picker: Option<Receiver<Option<PathBuf>>>,
     pub(crate) screenshot: Option<screenshot::ScreenshotState>,
     pending_open: Option<usize>,
+    pending_similar: Option<PathBuf>,
 }
 
 impl PhotoAtlasApp {
@@ -189,6 +192,7 @@ impl PhotoAtlasApp {
             folder_picker: None,
             screenshot: options.screenshot.map(screenshot::ScreenshotState::new),
             pending_open: options.open_photo,
+            pending_similar: options.find_similar,
         };
         if let Some(folder) = options.folder {
             app.commands.push(Command::OpenFolder(folder));

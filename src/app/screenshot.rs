@@ -44,7 +44,8 @@ fn is_ready(app: &PhotoAtlasApp) -> bool {
         )
     });
     let folder_ready = app.folder.is_none() || (app.snapshot.is_some() && app.is_up_to_date());
-    let searches_done = app.similar.job.is_none() && app.duplicates.job.is_none();
+    let searches_done =
+        app.similar.job.is_none() && app.duplicates.job.is_none() && app.pending_similar.is_none();
     let duplicates_ready =
         app.view != super::ViewMode::Duplicates || app.duplicates.sections.is_some();
     !app.is_scanning()

@@ -41,6 +41,10 @@ pub struct Cli {
     /// Open the photo with this index (0 = the oldest) in the viewer at start.
     #[arg(long, value_name = "N")]
     pub open_photo: Option<usize>,
+
+    /// Show the photos most like this one (the Similar view) at start.
+    #[arg(long, value_name = "PHOTO")]
+    pub find_similar: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +192,7 @@ fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
         view: cli.view,
         screenshot: cli.screenshot.clone(),
         open_photo: cli.open_photo,
+        find_similar: cli.find_similar,
     };
     let outcome = crate::app::run_window(options)?;
     match (cli.screenshot, outcome) {
