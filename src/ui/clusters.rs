@@ -151,7 +151,10 @@ pub fn sidebar_list(ui: &mut egui::Ui, snap: &LibrarySnapshot, commands: &mut Ve
     }
     for (section, group) in snap.by_cluster.iter().enumerate() {
         let text = format!("{}  ·  {}", group.label, group.photos.len());
-        let response = ui.selectable_label(false, text);
+        // Long names are cut with "…" (the full name shows on hover) instead of wrapping.
+        let response = ui
+            .add(egui::Button::selectable(false, text.clone()).truncate())
+            .on_hover_text(text);
         if response.clicked() {
             commands.push(Command::ScrollToSection(section));
         }
