@@ -351,3 +351,44 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
         "the copy is a near-duplicate"
     );
 }
+
+#[test]
+fn duplicates_view_lists_identical_files_and_deletes_nothing() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    std::fs::copy(lib.path().join("b.jpg"), lib.path().join("b copy.jpg")).expect("copy");
+    let before = util::snapshot(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.state()
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.photos.len() == 5)
+            && !h.state().is_scanning()
+    });
+    h.get_by_label("Duplicates").click();
+    step_until(&mut h, "the duplicate sets", |h| {
+        h.state().duplicates.sections.is_some()
+    });
+    h.run_steps(2);
+    let sections = h.state().duplicates.sections.clone().expect("sections");
+    assert_eq!(sections.len(), 1, "{sections:?}");
+    assert_eq!(sections[0].label, "Identical files");
+    let snap = h.state().snapshot.clone().expect("snapshot");
+    let mut names: Vec<&str> = sections[0]
+        .photos
+        .iter()
+        .map(|&i| snap.photos[i].path.rsplit('/').next().unwrap_or(""))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["b copy.jpg", "b.jpg"]);
+    h.get_by_label_contains("1 set, 2 photos");
+    assert_eq!(
+        util::snapshot(lib.path()),
+        before,
+        "nothing was deleted or changed"
+    );
+}

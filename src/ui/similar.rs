@@ -52,9 +52,9 @@ pub fn duplicates_panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
                 ui.label("No duplicates found.");
             } else {
                 ui.label(format!(
-                    "{} sets, {} photos. Nothing is deleted: open a photo to decide.",
-                    sections.len(),
-                    photos
+                    "{}, {}. Nothing is deleted: open a photo to decide.",
+                    super::count_label(sections.len(), "set"),
+                    super::count_label(photos, "photo")
                 ));
             }
         }
