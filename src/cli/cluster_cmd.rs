@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::progress::JobView;
+use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
 use crate::jobs::CancelToken;
 use crate::ml::device::{DeviceChoice, choose};
@@ -66,7 +66,7 @@ pub fn run(
         config: TrainConfig::default(),
     };
     let progress = Arc::new(JobProgress::default());
-    let view = JobView::start(progress.clone());
+    let view = ProgressView::job(progress.clone());
     let outcome = cluster_folder(
         catalog,
         &report.folder,

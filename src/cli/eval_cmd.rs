@@ -14,7 +14,7 @@ use anyhow::Context;
 use serde_json::{Value, json};
 
 use super::cluster_cmd::LearnArgs;
-use super::progress::JobView;
+use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
 use crate::jobs::CancelToken;
 use crate::ml::device::choose;
@@ -77,7 +77,7 @@ pub fn run(
         folder.display()
     );
     let progress = Arc::new(JobProgress::default());
-    let view = JobView::start(progress.clone());
+    let view = ProgressView::job(progress.clone());
     let net = EfficientNetLite0::load_shipped(&device)?;
     let clock = Instant::now();
     let features = library_features(

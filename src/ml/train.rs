@@ -93,7 +93,7 @@ pub struct TrainProgress {
 
 impl TrainProgress {
     pub fn stage(&self) -> Stage {
-        match self.stage.load(Ordering::Relaxed) {
+        match self.stage.load(Ordering::Acquire) {
             1 => Stage::Pretraining,
             2 => Stage::ChoosingK,
             3 => Stage::Refining,
@@ -102,10 +102,12 @@ impl TrainProgress {
         }
     }
 
+    /// Counters first, stage last (released), so that whoever sees the new stage
+    /// (acquiring it) sees its counters too.
     pub fn start(&self, stage: Stage, total: usize) {
-        self.stage.store(stage as u8, Ordering::Relaxed);
-        self.total.store(total, Ordering::Relaxed);
         self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        self.stage.store(stage as u8, Ordering::Release);
     }
 
     fn record(&self, stage: Stage, step: usize, loss: f32) {
