@@ -341,15 +341,9 @@ impl PhotoAtlasApp {
             }
         };
         let Some(snap) = &self.snapshot else { return };
-        let index: std::collections::HashMap<&str, usize> = snap
-            .photos
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.path.as_str(), i))
-            .collect();
         let mut photos = Vec::new();
         for hit in &hits {
-            if let Some(&i) = index.get(hit.path.as_str()) {
+            if let Some(i) = snap.index_of(&hit.path) {
                 photos.push(i);
                 self.similar
                     .scores

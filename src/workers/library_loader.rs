@@ -51,6 +51,8 @@ pub struct LibrarySnapshot {
     pub by_cluster: Vec<IndexedGroup>,
     /// The cluster number of each section of `by_cluster` (what a rename refers to).
     pub cluster_ids: Vec<usize>,
+    /// Each photo's index in `photos`, by path (built here once, not on the UI thread).
+    by_path: std::collections::HashMap<String, usize>,
     /// Photos of the folder that are in no cluster (added since the last clustering).
     pub unclustered: usize,
     /// Every problem: photos with an error (path, reason), then files and folders that
@@ -102,6 +104,7 @@ impl LibrarySnapshot {
             .iter()
             .filter_map(|p| p.error.as_ref().map(|e| (p.path.clone(), e.clone())));
         let problems = photo_problems.chain(problems).collect();
+        let by_path = index.iter().map(|(p, &i)| ((*p).to_string(), i)).collect();
         Self {
             folder,
             photos: sorted,
@@ -111,6 +114,7 @@ impl LibrarySnapshot {
             place_info,
             place_of,
             countries,
+            by_path,
             by_cluster: Vec::new(),
             cluster_ids: Vec::new(),
             unclustered: 0,
@@ -121,15 +125,9 @@ impl LibrarySnapshot {
     /// Adds the folder's stored content clusters as grid sections.
     pub fn with_clusters(mut self, saved: Option<crate::store::SavedClusters>) -> Self {
         let Some(saved) = saved else { return self };
-        let index: std::collections::HashMap<&str, usize> = self
-            .photos
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.path.as_str(), i))
-            .collect();
         let mut sections: Vec<(usize, Vec<usize>)> = Vec::new();
         for m in &saved.members {
-            let Some(&i) = index.get(m.path.as_str()) else {
+            let Some(i) = self.index_of(&m.path) else {
                 continue;
             };
             match sections.last_mut() {
@@ -154,6 +152,11 @@ impl LibrarySnapshot {
             })
             .collect();
         self
+    }
+
+    /// The index in `photos` of the photo at `path`.
+    pub fn index_of(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
     }
 
     /// Photos with an error, as (path, reason), followed by the other problems.
