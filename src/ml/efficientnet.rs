@@ -9,6 +9,8 @@
 use candle_core::{D, DType, Device, Module, Result, Tensor};
 use candle_nn::{Linear, VarBuilder};
 
+use super::efficientnet_cpu::{Block, CpuNetwork, DenseConv, DepthwiseConv};
+
 /// Side of the square input, in pixels.
 pub const INPUT_SIZE: usize = 224;
 /// Length of the pooled feature vector.
@@ -99,6 +101,10 @@ impl Depthwise {
         out.ok_or_else(|| candle_core::Error::Msg("empty kernel".into()))?
             .broadcast_add(&self.shift)
     }
+
+    fn to_cpu(&self) -> Result<DepthwiseConv> {
+        DepthwiseConv::from_tensors(&self.taps, &self.shift, self.stride)
+    }
 }
 
 /// Rows dy, dy+s, ... (ho of them) and columns dx, dx+s, ... (wo of them) of x.
@@ -171,6 +177,10 @@ impl ConvBn {
         )?;
         y.broadcast_add(&self.shift)
     }
+
+    fn to_cpu(&self) -> Result<DenseConv> {
+        DenseConv::from_tensors(&self.weight, &self.shift, self.stride)
+    }
 }
 
 /// Pads height and width as TensorFlow's "same" does.
@@ -236,6 +246,15 @@ impl MbConv {
         let h = self.project.forward(&h)?;
         if self.residual { h + x } else { Ok(h) }
     }
+
+    fn to_cpu(&self) -> Result<Block> {
+        Ok(Block {
+            expand: self.expand.as_ref().map(ConvBn::to_cpu).transpose()?,
+            depthwise: self.depthwise.to_cpu()?,
+            project: self.project.to_cpu()?,
+            residual: self.residual,
+        })
+    }
 }
 
 /// The network, with its ImageNet classifier.
@@ -244,6 +263,8 @@ pub struct EfficientNetLite0 {
     blocks: Vec<MbConv>,
     head: ConvBn,
     classifier: Linear,
+    /// The same weights, channels-last, for the fast CPU path (CPU devices only).
+    cpu: Option<CpuNetwork>,
 }
 
 impl EfficientNetLite0 {
@@ -265,11 +286,28 @@ impl EfficientNetLite0 {
         }
         let head = ConvBn::new(&vb, ("_conv_head", "_bn1"), 320, FEATURE_DIM, 1, 1)?;
         let classifier = candle_nn::linear(FEATURE_DIM, 1000, vb.pp("_fc"))?;
-        Ok(Self {
+        let mut net = Self {
             stem,
             blocks,
             head,
             classifier,
+            cpu: None,
+        };
+        if vb.device().is_cpu() {
+            net.cpu = Some(net.to_cpu()?);
+        }
+        Ok(net)
+    }
+
+    fn to_cpu(&self) -> Result<CpuNetwork> {
+        Ok(CpuNetwork {
+            stem: self.stem.to_cpu()?,
+            blocks: self
+                .blocks
+                .iter()
+                .map(MbConv::to_cpu)
+                .collect::<Result<_>>()?,
+            head: self.head.to_cpu()?,
         })
     }
 
@@ -284,8 +322,17 @@ impl EfficientNetLite0 {
     }
 
     /// Global-average-pooled features, (batch, 1280), from images (batch, 3, 224, 224)
-    /// already scaled by [`to_input`].
+    /// already scaled by [`to_input`]. On the CPU this runs the fused channels-last
+    /// implementation, elsewhere candle's tensor ops.
     pub fn features(&self, images: &Tensor) -> Result<Tensor> {
+        match &self.cpu {
+            Some(cpu) if images.device().is_cpu() => cpu.features(images),
+            _ => self.tensor_features(images),
+        }
+    }
+
+    /// [`Self::features`] by candle tensor ops, on any device.
+    fn tensor_features(&self, images: &Tensor) -> Result<Tensor> {
         let mut x = relu6(&self.stem.forward(images)?)?;
         for block in &self.blocks {
             x = block.forward(&x)?;
@@ -340,6 +387,39 @@ pub fn softmax(logits: &Tensor) -> Result<Tensor> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fused_cpu_path_equals_candles_tensor_ops() {
+        let device = Device::Cpu;
+        let net = EfficientNetLite0::load_shipped(&device).expect("weights");
+        let images: Vec<Tensor> = (0..3u32)
+            .map(|i| {
+                let img = image::RgbImage::from_fn(240 + i * 30, 200, |x, y| {
+                    image::Rgb([(x * (i + 1)) as u8, (y * 3) as u8, (x ^ y) as u8])
+                });
+                to_input(&img, &device).expect("input")
+            })
+            .collect();
+        let batch = Tensor::stack(&images, 0).expect("batch");
+        let fused = net.features(&batch).expect("fused");
+        let reference = net.tensor_features(&batch).expect("tensor ops");
+        assert_eq!(fused.dims(), &[3, FEATURE_DIM]);
+        let diff: f32 = (fused - &reference)
+            .and_then(|d| d.abs())
+            .and_then(|d| d.max_all())
+            .and_then(|d| d.to_scalar())
+            .expect("diff");
+        let scale: f32 = reference
+            .abs()
+            .and_then(|r| r.max_all())
+            .and_then(|r| r.to_scalar())
+            .expect("max");
+        assert!(scale > 0.1, "features should not all vanish: {scale}");
+        assert!(
+            diff < 1e-3 * scale.max(1.0),
+            "max difference {diff} (largest value {scale})"
+        );
+    }
 
     #[test]
     fn depthwise_by_taps_equals_candles_grouped_convolution() {

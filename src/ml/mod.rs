@@ -8,6 +8,7 @@ pub mod conv_autoencoder;
 pub mod dec;
 pub mod device;
 pub mod efficientnet;
+mod efficientnet_cpu;
 pub mod features;
 pub mod kmeans;
 pub mod library;
