@@ -27,6 +27,7 @@ fn main() -> anyhow::Result<()> {
             k,
             seed: 1,
             pixels: false,
+            architecture: photo_atlas::ml::network::Architecture::Dense,
             config: TrainConfig::default(),
             previous: None,
             device: &Device::Cpu,

@@ -7,11 +7,13 @@ use std::time::Instant;
 
 use candle_core::{Device, Tensor};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
-use photo_atlas::ml::conv_autoencoder::{ConvAutoencoder, SIDE};
+use photo_atlas::ml::conv_autoencoder::ConvAutoencoder;
+
+const SIDE: usize = 64;
 
 fn main() -> candle_core::Result<()> {
     let device = Device::Cpu;
-    let ae = ConvAutoencoder::new(1, &device)?;
+    let ae = ConvAutoencoder::new(SIDE, 1, &device)?;
     let batch = 256;
     let x = Tensor::rand(0f32, 1.0, (batch, 3, SIDE, SIDE), &device)?;
     let params = ParamsAdamW {
@@ -21,7 +23,9 @@ fn main() -> candle_core::Result<()> {
     };
     let mut opt = AdamW::new(ae.vars(), params)?;
     let mut step = || -> candle_core::Result<()> {
-        let loss = (ae.decode(&ae.encode(&x)?)? - &x)?.sqr()?.mean_all()?;
+        let loss = (ae.decode_images(&ae.encode_images(&x)?)? - &x)?
+            .sqr()?
+            .mean_all()?;
         opt.backward_step(&loss)
     };
     step()?;

@@ -76,6 +76,7 @@ fn main() -> anyhow::Result<()> {
         k: KChoice::Fixed(10),
         seed: 1,
         pixels: true,
+        architecture: photo_atlas::ml::network::Architecture::Dense,
         config: TrainConfig::default(),
         previous: None,
         device: &Device::Cpu,

@@ -15,6 +15,7 @@ use super::scan_cmd::scan_with_progress;
 use crate::jobs::CancelToken;
 use crate::ml::device::{DeviceChoice, choose};
 use crate::ml::library::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use crate::ml::network::{Architecture, AutoencoderChoice};
 use crate::ml::pipeline::KChoice;
 use crate::ml::train::TrainConfig;
 use crate::store::{Catalog, Locations};
@@ -41,9 +42,34 @@ pub struct LearnArgs {
     /// Where to run the networks.
     #[arg(long, value_enum, default_value = "auto")]
     pub device: DeviceChoice,
+    /// Which autoencoder learns the groups: dense, or convolutional (pixels only;
+    /// `auto` takes it for pixels on a GPU).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub autoencoder: AutoencoderChoice,
     /// Seed of every random choice; the same seed gives the same clusters.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+/// The device (said on stderr) and the autoencoder `args` ask for; a convolutional
+/// one on the CPU comes with a warning that it is slow.
+pub fn device_and_architecture(
+    args: &LearnArgs,
+) -> anyhow::Result<(candle_core::Device, Architecture)> {
+    let (device, message) = choose(args.device)?;
+    eprintln!("{message}");
+    let pixels = args.source == FeatureSource::Pixels;
+    let architecture = args
+        .autoencoder
+        .resolve(pixels, &device)
+        .map_err(anyhow::Error::msg)?;
+    if architecture == Architecture::Conv && device.is_cpu() {
+        eprintln!(
+            "The convolutional autoencoder trains slowly on the CPU (candle's convolution \
+             gradients); expect minutes per thousand photos."
+        );
+    }
+    Ok((device, architecture))
 }
 
 pub fn run(
@@ -54,12 +80,12 @@ pub fn run(
     args: &LearnArgs,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let (device, message) = choose(args.device)?;
-    eprintln!("{message}");
+    let (device, architecture) = device_and_architecture(args)?;
     let report = scan_with_progress(catalog, locations, folder, false)?;
     let photos = catalog.photos_under(&report.folder)?;
     let job = FolderJob {
         source: args.source,
+        architecture,
         k,
         seed: args.seed,
         device,

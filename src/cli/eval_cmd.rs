@@ -13,11 +13,10 @@ use std::time::Instant;
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use super::cluster_cmd::LearnArgs;
+use super::cluster_cmd::{LearnArgs, device_and_architecture};
 use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
 use crate::jobs::CancelToken;
-use crate::ml::device::choose;
 use crate::ml::efficientnet::EfficientNetLite0;
 use crate::ml::kmeans::kmeans;
 use crate::ml::library::{FeatureSource, JobProgress, library_features};
@@ -58,8 +57,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let labels = read_labels(labels_path)?;
-    let (device, message) = choose(args.device)?;
-    eprintln!("{message}");
+    let (device, architecture) = device_and_architecture(args)?;
     let report = scan_with_progress(catalog, locations, folder, false)?;
     let root = Path::new(&report.folder);
     let label_of: HashMap<String, &str> = labels
@@ -110,6 +108,7 @@ pub fn run(
         k: KChoice::Fixed(k),
         seed: args.seed,
         pixels: args.source == FeatureSource::Pixels,
+        architecture,
         config: TrainConfig::default(),
         previous: None,
         device: &device,
@@ -121,6 +120,7 @@ pub fn run(
     let cluster_seconds = clock.elapsed().as_secs_f64();
     drop(view);
     let summary = json!({
+        "autoencoder": architecture.as_str(),
         "n": features.photos.len(),
         "k": k,
         "features": args.source.as_str(),

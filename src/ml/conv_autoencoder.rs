@@ -1,17 +1,21 @@
 //! The DCEC-style convolutional autoencoder for the pixel path on a GPU (Guo et al.
-//! 2017): 64 x 64 x 3 images, three strided convolutions (32, 64, 128 channels), a
-//! 10-value code, and the mirror image with transposed convolutions. On the CPU
-//! candle's convolution backward pass is slow, so the CPU clusters with the dense
-//! autoencoder; `benches/conv_autoencoder.rs` measures how slow.
+//! 2017): square RGB images (side a multiple of 8), three strided convolutions (32,
+//! 64, 128 channels), a 10-value code, and the mirror image with transposed
+//! convolutions. It reads and writes the pixel path's flat channels-last rows, so
+//! training, storage and search treat it like the dense autoencoder. On the CPU
+//! candle's convolution backward pass is slow, so `auto` picks it only on a GPU;
+//! `benches/conv_autoencoder.rs` measures how slow.
+
+use std::collections::HashMap;
 
 use candle_core::{DType, Device, Result, Tensor, Var};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
-/// Side of the square images the network takes.
-pub const SIDE: usize = 64;
-const CODE: usize = 10;
-const FLAT: usize = 128 * 8 * 8;
+/// Length of the code.
+pub const CODE: usize = 10;
+/// Prefix of every stored tensor's name (how a stored model is recognised as this one).
+pub const NAME_PREFIX: &str = "conv.";
 
 /// A weight of `shape` with Glorot-uniform values over `fan_in + fan_out`.
 fn glorot(shape: &[usize], fans: usize, rng: &mut Xoshiro256Plus, device: &Device) -> Result<Var> {
@@ -64,6 +68,7 @@ impl Conv {
 
 /// Encoder: conv 5x5/32, conv 5x5/64, conv 3x3/128, dense to 10. Decoder: mirrored.
 pub struct ConvAutoencoder {
+    side: usize,
     encoder: Vec<Conv>,
     to_code: (Var, Var),
     from_code: (Var, Var),
@@ -71,7 +76,14 @@ pub struct ConvAutoencoder {
 }
 
 impl ConvAutoencoder {
-    pub fn new(seed: u64, device: &Device) -> Result<Self> {
+    /// A fresh network for `side` x `side` images (`side` a positive multiple of 8).
+    pub fn new(side: usize, seed: u64, device: &Device) -> Result<Self> {
+        if side == 0 || !side.is_multiple_of(8) {
+            candle_core::bail!(
+                "the convolutional autoencoder needs a side divisible by 8, not {side}"
+            );
+        }
+        let flat = 128 * (side / 8) * (side / 8);
         let mut rng = Xoshiro256Plus::seed_from_u64(seed);
         let encoder = vec![
             Conv::new(3, 32, 5, false, &mut rng, device)?,
@@ -79,12 +91,12 @@ impl ConvAutoencoder {
             Conv::new(64, 128, 3, false, &mut rng, device)?,
         ];
         let to_code = (
-            glorot(&[FLAT, CODE], FLAT + CODE, &mut rng, device)?,
+            glorot(&[flat, CODE], flat + CODE, &mut rng, device)?,
             Var::zeros(CODE, DType::F32, device)?,
         );
         let from_code = (
-            glorot(&[CODE, FLAT], FLAT + CODE, &mut rng, device)?,
-            Var::zeros(FLAT, DType::F32, device)?,
+            glorot(&[CODE, flat], flat + CODE, &mut rng, device)?,
+            Var::zeros(flat, DType::F32, device)?,
         );
         let decoder = vec![
             Conv::new(128, 64, 3, true, &mut rng, device)?,
@@ -92,6 +104,7 @@ impl ConvAutoencoder {
             Conv::new(32, 3, 5, true, &mut rng, device)?,
         ];
         Ok(Self {
+            side,
             encoder,
             to_code,
             from_code,
@@ -99,8 +112,37 @@ impl ConvAutoencoder {
         })
     }
 
-    /// Images (n, 3, 64, 64) to codes (n, 10).
-    pub fn encode(&self, x: &Tensor) -> Result<Tensor> {
+    /// Side of the images it takes.
+    pub fn side(&self) -> usize {
+        self.side
+    }
+
+    /// Values per image: side x side x 3.
+    pub fn input_dim(&self) -> usize {
+        self.side * self.side * 3
+    }
+
+    /// Flat channels-last rows (n, side·side·3), as the pixel path stores them, to codes.
+    pub fn encode(&self, rows: &Tensor) -> Result<Tensor> {
+        let n = rows.dim(0)?;
+        let images = rows
+            .reshape((n, self.side, self.side, 3))?
+            .permute((0, 3, 1, 2))?
+            .contiguous()?;
+        self.encode_images(&images)
+    }
+
+    /// Codes back to flat channels-last rows.
+    pub fn decode(&self, z: &Tensor) -> Result<Tensor> {
+        let n = z.dim(0)?;
+        self.decode_images(z)?
+            .permute((0, 2, 3, 1))?
+            .contiguous()?
+            .reshape((n, self.input_dim()))
+    }
+
+    /// Images (n, 3, side, side) to codes (n, 10).
+    pub fn encode_images(&self, x: &Tensor) -> Result<Tensor> {
         let mut h = x.clone();
         for layer in &self.encoder {
             h = layer.forward(&h)?.relu()?;
@@ -110,14 +152,14 @@ impl ConvAutoencoder {
             .broadcast_add(self.to_code.1.as_tensor())
     }
 
-    /// Codes (n, 10) back to images (n, 3, 64, 64).
-    pub fn decode(&self, z: &Tensor) -> Result<Tensor> {
-        let n = z.dim(0)?;
+    /// Codes (n, 10) back to images (n, 3, side, side).
+    pub fn decode_images(&self, z: &Tensor) -> Result<Tensor> {
+        let (n, inner) = (z.dim(0)?, self.side / 8);
         let mut h = z
             .matmul(self.from_code.0.as_tensor())?
             .broadcast_add(self.from_code.1.as_tensor())?
             .relu()?
-            .reshape((n, 128, 8, 8))?;
+            .reshape((n, 128, inner, inner))?;
         for (i, layer) in self.decoder.iter().enumerate() {
             h = layer.forward(&h)?;
             if i + 1 < self.decoder.len() {
@@ -125,9 +167,8 @@ impl ConvAutoencoder {
             }
         }
         // Transposed convolutions with padding k/2 give 2n - 1; pad back to 2n.
-        let side = h.dim(3)?;
-        h.pad_with_zeros(2, 0, SIDE - side)?
-            .pad_with_zeros(3, 0, SIDE - side)
+        let short = self.side - h.dim(3)?;
+        h.pad_with_zeros(2, 0, short)?.pad_with_zeros(3, 0, short)
     }
 
     pub fn vars(&self) -> Vec<Var> {
@@ -139,6 +180,58 @@ impl ConvAutoencoder {
             .chain([self.from_code.0.clone(), self.from_code.1.clone()])
             .collect()
     }
+
+    /// Every weight by a stable name, all starting with [`NAME_PREFIX`].
+    pub fn named_tensors(&self) -> HashMap<String, Tensor> {
+        let mut out = HashMap::new();
+        for (side, layers) in [("encoder", &self.encoder), ("decoder", &self.decoder)] {
+            for (i, l) in layers.iter().enumerate() {
+                out.insert(format!("conv.{side}.{i}.weight"), l.w.as_tensor().clone());
+                out.insert(format!("conv.{side}.{i}.bias"), l.b.as_tensor().clone());
+            }
+        }
+        for (name, (w, b)) in [("to_code", &self.to_code), ("from_code", &self.from_code)] {
+            out.insert(format!("conv.{name}.weight"), w.as_tensor().clone());
+            out.insert(format!("conv.{name}.bias"), b.as_tensor().clone());
+        }
+        out
+    }
+
+    /// The network stored by [`Self::named_tensors`] for `side` x `side` images, or
+    /// `None` when a tensor is missing or has another shape.
+    pub fn from_tensors(side: usize, tensors: &HashMap<String, Tensor>) -> Result<Option<Self>> {
+        let fresh = Self::new(side, 0, &Device::Cpu)?;
+        let mut stored = fresh.named_tensors();
+        for (name, tensor) in stored.iter_mut() {
+            match tensors.get(name) {
+                Some(t) if t.dims() == tensor.dims() => *tensor = t.clone(),
+                _ => return Ok(None),
+            }
+        }
+        let var = |name: &str| Var::from_tensor(&stored[name]);
+        let conv = |name: String, template: &Conv| -> Result<Conv> {
+            Ok(Conv {
+                w: var(&format!("{name}.weight"))?,
+                b: var(&format!("{name}.bias"))?,
+                padding: template.padding,
+                transposed: template.transposed,
+            })
+        };
+        let layers = |part: &str, templates: &[Conv]| -> Result<Vec<Conv>> {
+            templates
+                .iter()
+                .enumerate()
+                .map(|(i, t)| conv(format!("conv.{part}.{i}"), t))
+                .collect()
+        };
+        Ok(Some(Self {
+            side,
+            encoder: layers("encoder", &fresh.encoder)?,
+            to_code: (var("conv.to_code.weight")?, var("conv.to_code.bias")?),
+            from_code: (var("conv.from_code.weight")?, var("conv.from_code.bias")?),
+            decoder: layers("decoder", &fresh.decoder)?,
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -149,10 +242,11 @@ mod tests {
     #[test]
     fn shapes_and_a_few_steps_lower_the_reconstruction_error() {
         let device = Device::Cpu;
-        let ae = ConvAutoencoder::new(1, &device).expect("net");
+        const SIDE: usize = 64;
+        let ae = ConvAutoencoder::new(SIDE, 1, &device).expect("net");
         let x = (Tensor::arange(0f32, (4 * 3 * SIDE * SIDE) as f32, &device)
             .expect("x")
-            .reshape((4, 3, SIDE, SIDE))
+            .reshape((4, SIDE * SIDE * 3))
             .expect("shape")
             * 1e-5)
             .expect("scale")
@@ -160,7 +254,7 @@ mod tests {
             .expect("sin");
         let z = ae.encode(&x).expect("encode");
         assert_eq!(z.dims(), &[4, CODE]);
-        assert_eq!(ae.decode(&z).expect("decode").dims(), &[4, 3, SIDE, SIDE]);
+        assert_eq!(ae.decode(&z).expect("decode").dims(), &[4, SIDE * SIDE * 3]);
         let loss = |ae: &ConvAutoencoder| -> Tensor {
             let recon = ae.decode(&ae.encode(&x).expect("encode")).expect("decode");
             (recon - &x)
@@ -184,5 +278,18 @@ mod tests {
         }
         let last: f32 = loss(&ae).to_scalar().expect("scalar");
         assert!(last < first / 2.0, "{first} -> {last}");
+        let back = ConvAutoencoder::from_tensors(SIDE, &ae.named_tensors())
+            .expect("load")
+            .expect("shapes match");
+        let codes = |a: &ConvAutoencoder| -> Vec<Vec<f32>> {
+            a.encode(&x).and_then(|t| t.to_vec2()).expect("codes")
+        };
+        assert_eq!(codes(&back), codes(&ae));
+        assert!(
+            ConvAutoencoder::from_tensors(32, &ae.named_tensors())
+                .expect("load")
+                .is_none(),
+            "weights for 64 px images do not fit 32 px ones"
+        );
     }
 }

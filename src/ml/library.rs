@@ -10,6 +10,7 @@ use super::efficientnet::{EfficientNetLite0, imagenet_classes, softmax, top_k};
 use super::features::{
     Extractor, FeatureProgress, FeatureReport, MlError, extract_features, feature_matrix,
 };
+use super::network::{Architecture, Network};
 use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, StoredModel, cluster};
 use super::train::{Stage, TrainConfig, TrainProgress};
 use crate::jobs::CancelToken;
@@ -69,6 +70,7 @@ pub enum LibraryError {
 /// How to cluster.
 pub struct FolderJob {
     pub source: FeatureSource,
+    pub architecture: Architecture,
     pub k: KChoice,
     pub seed: u64,
     pub device: Device,
@@ -158,6 +160,7 @@ pub fn cluster_folder(
         k: job.k,
         seed: job.seed,
         pixels: job.source == FeatureSource::Pixels,
+        architecture: job.architecture,
         config: job.config.clone(),
         previous: previous.as_ref(),
         device: &job.device,
@@ -293,10 +296,9 @@ pub fn encode_photo(
     let features = Array2::from_shape_vec((1, smoothed.len()), smoothed)
         .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
     let tensors = candle_core::safetensors::load_buffer(&model.weights, device)?;
-    let ae =
-        super::autoencoder::Autoencoder::from_tensors(&model.dims, &tensors)?.ok_or_else(|| {
-            candle_core::Error::Msg("the stored model does not fit its own layer sizes".into())
-        })?;
+    let ae = Network::from_tensors(&model.dims, &tensors)?.ok_or_else(|| {
+        candle_core::Error::Msg("the stored model does not fit its own layer sizes".into())
+    })?;
     let input = super::pipeline::prepare(&features);
     let flat: Vec<f32> = input.iter().copied().collect();
     let code = ae.encode(&Tensor::from_vec(flat, input.dim(), device)?)?;

@@ -14,6 +14,7 @@ pub mod kmeans;
 pub mod library;
 pub mod metrics;
 pub mod neighbours;
+pub mod network;
 pub mod pipeline;
 pub mod train;
 

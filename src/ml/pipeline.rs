@@ -11,10 +11,10 @@ use ndarray::{Array2, Axis};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
-use super::autoencoder::Autoencoder;
 use super::dec::{hard_labels, soft_assignment};
 use super::kmeans::{KMeansError, choose_k, kmeans, silhouette};
 use super::neighbours::{NEIGHBOURS, STEPS, smooth};
+use super::network::{Architecture, Network};
 use super::train::{Stage, TrainConfig, TrainProgress, encode_all, pretrain, refine};
 use crate::jobs::CancelToken;
 
@@ -119,6 +119,8 @@ pub struct ClusterJob<'a> {
     pub k: KChoice,
     pub seed: u64,
     pub pixels: bool,
+    /// Dense for network features; dense or convolutional for pixels.
+    pub architecture: Architecture,
     pub config: TrainConfig,
     /// A model trained on this library before: fine-tuned instead of starting over.
     pub previous: Option<&'a StoredModel>,
@@ -310,18 +312,22 @@ fn kmeans_centres(
     to_tensor(&sums, device)
 }
 
-/// A fresh autoencoder, or the stored one when its layers fit (then `true`).
-fn start_from(dims: &[usize], job: &ClusterJob) -> Result<(Autoencoder, bool), ClusterError> {
-    if let Some(previous) = job.previous.filter(|p| p.dims == dims) {
+/// A fresh autoencoder, or the stored one when it is of the same kind and its layers
+/// fit (then `true`).
+fn start_from(dims: &[usize], job: &ClusterJob) -> Result<(Network, bool), ClusterError> {
+    let fresh = Network::new(job.architecture, dims, job.seed, job.device)?;
+    if let Some(previous) = job.previous.filter(|p| p.dims == fresh.dims()) {
         let tensors = candle_core::safetensors::load_buffer(&previous.safetensors, job.device)?;
-        if let Some(ae) = Autoencoder::from_tensors(dims, &tensors)? {
-            return Ok((ae, true));
+        if let Some(net) = Network::from_tensors(&previous.dims, &tensors)?
+            .filter(|n| n.architecture() == job.architecture)
+        {
+            return Ok((net, true));
         }
     }
-    Ok((Autoencoder::new(dims, job.seed, job.device)?, false))
+    Ok((fresh, false))
 }
 
-fn save_model(ae: &Autoencoder, centres: &Tensor) -> Result<StoredModel, ClusterError> {
+fn save_model(ae: &Network, centres: &Tensor) -> Result<StoredModel, ClusterError> {
     let mut tensors: HashMap<String, Tensor> = ae.named_tensors();
     tensors.insert("centres".into(), centres.clone());
     let cpu: Vec<(String, Tensor)> = tensors
@@ -331,7 +337,7 @@ fn save_model(ae: &Autoencoder, centres: &Tensor) -> Result<StoredModel, Cluster
     let bytes =
         safetensors::tensor::serialize(cpu, None).map_err(|e| ClusterError::Save(e.to_string()))?;
     Ok(StoredModel {
-        dims: ae.dims().to_vec(),
+        dims: ae.dims(),
         safetensors: bytes,
     })
 }
@@ -362,6 +368,7 @@ mod tests {
             k,
             seed: 4,
             pixels: false,
+            architecture: Architecture::Dense,
             config: TrainConfig {
                 pretrain_epochs: 15,
                 max_refine_epochs: 10,
@@ -397,6 +404,46 @@ mod tests {
         let tuned = cluster(&data, &tuned_job).expect("cluster").expect("ran");
         assert!(tuned.fine_tuned);
         assert!(super::super::metrics::accuracy(&truth, &tuned.labels) > 0.95);
+    }
+
+    /// `per` 16 x 16 RGB images (flat, channels last) in each of 3 colours, with noise.
+    fn coloured_images(per: usize) -> (Array2<f32>, Vec<usize>) {
+        let mut rng = Xoshiro256Plus::seed_from_u64(2);
+        let mut data = Array2::zeros((3 * per, 16 * 16 * 3));
+        for (i, mut row) in data.axis_iter_mut(Axis(0)).enumerate() {
+            for (v, x) in row.iter_mut().enumerate() {
+                let lit = v % 3 == i / per;
+                *x = if lit { 0.7 } else { 0.1 } + rng.gen_range(0.0..0.3);
+            }
+        }
+        (data, (0..3 * per).map(|i| i / per).collect())
+    }
+
+    #[test]
+    fn the_convolutional_network_groups_pixels_and_is_fine_tuned_as_itself() {
+        let (data, truth) = coloured_images(20);
+        let (cancel, progress) = (CancelToken::new(), TrainProgress::default());
+        let mut conv_job = job(KChoice::Fixed(3), &cancel, &progress);
+        conv_job.pixels = true;
+        conv_job.architecture = Architecture::Conv;
+        conv_job.config.pretrain_epochs = 8;
+        let first = cluster(&data, &conv_job).expect("cluster").expect("ran");
+        assert!(super::super::metrics::accuracy(&truth, &first.labels) > 0.95);
+        assert_eq!(first.model.dims, vec![16 * 16 * 3, 10]);
+        assert_eq!(first.codes.dim(), (60, 10));
+        conv_job.previous = Some(&first.model);
+        let tuned = cluster(&data, &conv_job).expect("cluster").expect("ran");
+        assert!(
+            tuned.fine_tuned,
+            "the stored convolutional model is fine-tuned"
+        );
+        // A dense network is not started from convolutional weights.
+        let mut dense_job = job(KChoice::Fixed(3), &cancel, &progress);
+        dense_job.pixels = true;
+        dense_job.previous = Some(&first.model);
+        let dense = cluster(&data, &dense_job).expect("cluster").expect("ran");
+        assert!(!dense.fine_tuned);
+        assert_eq!(dense.model.dims, layer_dims(16 * 16 * 3, true));
     }
 
     #[test]

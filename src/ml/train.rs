@@ -14,8 +14,8 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256Plus;
 
-use super::autoencoder::Autoencoder;
 use super::dec::{hard_labels, kl_divergence, soft_assignment, target_distribution};
+use super::network::Network;
 use crate::jobs::CancelToken;
 
 /// Knobs of both training stages.
@@ -152,7 +152,7 @@ fn masked(x: &Tensor, p: f32, rng: &mut Xoshiro256Plus) -> Result<Tensor> {
 
 /// Pretrains `ae` as a denoising autoencoder on `data` (n, d). Returns the last epoch's loss.
 pub fn pretrain(
-    ae: &Autoencoder,
+    ae: &Network,
     data: &Tensor,
     config: &TrainConfig,
     epochs: usize,
@@ -189,7 +189,7 @@ pub fn pretrain(
 }
 
 /// The codes of all rows, computed in chunks.
-pub fn encode_all(ae: &Autoencoder, data: &Tensor) -> Result<Tensor> {
+pub fn encode_all(ae: &Network, data: &Tensor) -> Result<Tensor> {
     let n = data.dim(0)?;
     let parts = (0..n)
         .step_by(4096)
@@ -210,7 +210,7 @@ pub struct Refined {
 
 /// IDEC: refines the encoder and the cluster centres together.
 pub fn refine(
-    ae: &Autoencoder,
+    ae: &Network,
     data: &Tensor,
     initial_centres: &Tensor,
     config: &TrainConfig,

@@ -11,6 +11,7 @@ use super::background::Background;
 use crate::jobs::{CancelToken, Waker};
 use crate::ml::device::{DeviceChoice, choose};
 use crate::ml::library::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use crate::ml::network::Architecture;
 use crate::ml::pipeline::KChoice;
 use crate::ml::train::TrainConfig;
 use crate::store::{Catalog, Locations};
@@ -65,6 +66,7 @@ fn run(
     let photos = catalog.photos_under(folder).map_err(|e| e.to_string())?;
     let job = FolderJob {
         source: FeatureSource::Backbone,
+        architecture: Architecture::Dense,
         k: KChoice::AUTO,
         seed: 1,
         device,
