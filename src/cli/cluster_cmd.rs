@@ -72,6 +72,22 @@ pub fn device_and_architecture(
     Ok((device, architecture))
 }
 
+/// Whether the guard kept the refinement, and the figures it judged by.
+fn refinement_verdict(c: &crate::ml::pipeline::Clustering) -> String {
+    let (silhouette, effective) = (c.silhouettes, c.effective_clusters);
+    let figures = format!(
+        "silhouette {:.3} vs {:.3}, effective clusters {:.1} vs {:.1}",
+        silhouette.1, silhouette.0, effective.1, effective.0
+    );
+    if c.kept_refinement {
+        format!("kept the refinement ({figures})")
+    } else if silhouette.1 < silhouette.0 {
+        format!("refinement lowered the silhouette, kept k-means ({figures})")
+    } else {
+        format!("refinement merged clusters, kept k-means ({figures})")
+    }
+}
+
 pub fn run(
     catalog: &mut Catalog,
     locations: &Locations,
@@ -118,17 +134,11 @@ pub fn run(
     } else {
         "trained from scratch"
     };
-    let refinement = if c.kept_refinement {
-        "kept the refinement"
-    } else {
-        "refinement scored worse, kept k-means"
-    };
     eprintln!(
-        "{} photos in {} clusters ({how}); {start}; {refinement} (silhouette {:.3} vs {:.3}); {:.1} s.",
+        "{} photos in {} clusters ({how}); {start}; {}; {:.1} s.",
         outcome.photos.len(),
         c.k,
-        c.silhouettes.1,
-        c.silhouettes.0,
+        refinement_verdict(c),
         started.elapsed().as_secs_f64()
     );
     let mut out = std::io::stdout().lock();

@@ -133,6 +133,7 @@ pub fn run(
         },
         "kept_refinement": result.kept_refinement,
         "silhouettes": {"start": result.silhouettes.0, "dec": result.silhouettes.1},
+        "effective_clusters": {"start": result.effective_clusters.0, "dec": result.effective_clusters.1},
         "precision_at_10": precision_at_k(&result.codes, &truth, 10),
         "precision_at_10_features": precision_at_k(&features.matrix, &truth, 10),
         "precision_at_10_search": precision_at_k_blended(&result.codes, Some(&features.matrix), &truth, 10),

@@ -85,6 +85,9 @@ pub struct Clustering {
     pub kept_refinement: bool,
     /// Silhouettes (on the final codes) of `start` and of `refined`.
     pub silhouettes: (f64, f64),
+    /// Effective numbers of clusters (exp of the entropy of their sizes) of `start`
+    /// and of `refined`: a drop means refinement merged clusters.
+    pub effective_clusters: (f64, f64),
     pub fine_tuned: bool,
     pub model: StoredModel,
     pub seconds: Vec<(&'static str, f64)>,
@@ -206,6 +209,7 @@ pub fn cluster(
     let final_codes = to_array(&encode_all(&ae, &data)?)?;
     let guard = Guard::judge(&final_codes, &start.labels, &refined_labels, k, job.seed);
     let (silhouettes, kept_refinement) = (guard.silhouettes, guard.keeps_refinement());
+    let effective_clusters = guard.effective_clusters;
     let (centres, q) = if kept_refinement {
         (refined.centres, refined.q)
     } else {
@@ -239,6 +243,7 @@ pub fn cluster(
         refined: refined_labels,
         kept_refinement,
         silhouettes,
+        effective_clusters,
         fine_tuned,
         model,
         seconds,
