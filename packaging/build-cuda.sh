@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the CUDA release binary (`--features cuda`) on a machine with no GPU and no CUDA
+# toolkit, using NVIDIA's CUDA 13 wheels from PyPI as the toolkit.
+#
+# The binary loads the CUDA libraries at run time (cudarc's dynamic loading): it starts on
+# any machine, uses the GPU where the NVIDIA driver and the CUDA 13 libraries (cuBLAS,
+# cuBLASLt, cuRAND, NVRTC) can be loaded, and otherwise runs on the CPU and says why.
+# The linker still asks for the libraries by name, so empty stand-ins are made for the
+# ones the wheels lack (libcuda comes with the driver); none ends up needed at run time.
+#
+#   packaging/build-cuda.sh            # -> $CARGO_TARGET_DIR/release/photo-atlas
+#
+# Environment: CUDA_COMPUTE_CAP (default 90: H100/H200), CUDA_VENV (where the wheels
+# go, default ~/.cache/photo-atlas/cuda-venv), CARGO_TARGET_DIR (default target/cuda).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv=${CUDA_VENV:-$HOME/.cache/photo-atlas/cuda-venv}
+if [ ! -f "$venv/.wheels-installed" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet \
+        'nvidia-cuda-nvcc==13.*' 'nvidia-cuda-runtime==13.*' 'nvidia-cuda-crt==13.*' \
+        'nvidia-nvvm==13.*' 'nvidia-cuda-cccl==13.*' 'nvidia-cuda-nvrtc==13.*' \
+        'nvidia-cublas==13.*' 'nvidia-curand==10.*'
+    touch "$venv/.wheels-installed"
+fi
+cuda=$(echo "$venv"/lib/python3*/site-packages/nvidia/cu13)
+[ -x "$cuda/bin/nvcc" ] || { echo "nvcc not found under $cuda" >&2; exit 1; }
+
+# Unversioned names for the linker: links to the wheels' libraries, an empty libcuda.
+mkdir -p "$cuda/lib/stubs"
+for lib in cublas cublasLt curand nvrtc; do
+    real=$(ls "$cuda/lib/lib$lib.so."* | grep -v builtins | head -n 1)
+    ln -sf "$(basename "$real")" "$cuda/lib/lib$lib.so"
+done
+[ -f "$cuda/lib/stubs/libcuda.so" ] || echo '' | cc -shared -x c - -o "$cuda/lib/stubs/libcuda.so"
+
+version=$("$cuda/bin/nvcc" --version | sed -n 's/.*release \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+echo "nvcc: CUDA $version, compute capability ${CUDA_COMPUTE_CAP:-90}"
+export PATH="$cuda/bin:$PATH" CUDA_ROOT="$cuda" CUDA_COMPUTE_CAP=${CUDA_COMPUTE_CAP:-90}
+# cudarc 0.19 knows CUDA up to 13.4; newer 13.x compilers build the same code.
+export CUDARC_CUDA_VERSION=${CUDARC_CUDA_VERSION:-13040}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/cuda}
+cargo build --release --locked --features cuda
+binary="$CARGO_TARGET_DIR/release/photo-atlas"
+echo "built $binary; shared libraries it needs at start:"
+readelf -d "$binary" | grep NEEDED
