@@ -2,11 +2,13 @@
 # Builds the CUDA release binary (`--features cuda`) on a machine with no GPU and no CUDA
 # toolkit, using NVIDIA's CUDA 13 wheels from PyPI as the toolkit.
 #
-# The binary loads the CUDA libraries at run time (cudarc's dynamic loading): it starts on
-# any machine, uses the GPU where the NVIDIA driver and the CUDA 13 libraries (cuBLAS,
-# cuBLASLt, cuRAND, NVRTC) can be loaded, and otherwise runs on the CPU and says why.
-# The linker still asks for the libraries by name, so empty stand-ins are made for the
-# ones the wheels lack (libcuda comes with the driver); none ends up needed at run time.
+# candle links the CUDA libraries (cudarc's `dynamic-linking`; cudarc refuses to combine
+# it with loading them at run time), so the binary needs, where it runs, the NVIDIA driver
+# (libcuda.so.1) and the CUDA 13 libraries libcublas.so.13, libcublasLt.so.13,
+# libcurand.so.10 and libnvrtc.so.13 (from a CUDA 13 toolkit, or these same wheels' `lib`
+# folder on LD_LIBRARY_PATH). The driver library is not in the wheels: for linking, a
+# stand-in libcuda.so.1 is made from the function names cudarc's bindings declare; the
+# real one is used at run time.
 #
 #   packaging/build-cuda.sh            # -> $CARGO_TARGET_DIR/release/photo-atlas
 #
@@ -27,13 +29,18 @@ fi
 cuda=$(echo "$venv"/lib/python3*/site-packages/nvidia/cu13)
 [ -x "$cuda/bin/nvcc" ] || { echo "nvcc not found under $cuda" >&2; exit 1; }
 
-# Unversioned names for the linker: links to the wheels' libraries, an empty libcuda.
+# Unversioned names for the linker: links to the wheels' libraries, and the libcuda stand-in.
 mkdir -p "$cuda/lib/stubs"
 for lib in cublas cublasLt curand nvrtc; do
     real=$(ls "$cuda/lib/lib$lib.so."* | grep -v builtins | head -n 1)
     ln -sf "$(basename "$real")" "$cuda/lib/lib$lib.so"
 done
-[ -f "$cuda/lib/stubs/libcuda.so" ] || echo '' | cc -shared -x c - -o "$cuda/lib/stubs/libcuda.so"
+if [ ! -f "$cuda/lib/stubs/libcuda.so" ]; then
+    cargo fetch --locked
+    bindings=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cudarc-0.19.*/src/driver/sys/mod.rs | tail -n 1)
+    grep -o 'fn cu[A-Za-z0-9_]*(' "$bindings" | sort -u | sed 's/fn \(.*\)(/void \1(void) {}/' \
+        | cc -shared -fPIC -x c - -Wl,-soname,libcuda.so.1 -o "$cuda/lib/stubs/libcuda.so"
+fi
 
 version=$("$cuda/bin/nvcc" --version | sed -n 's/.*release \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
 echo "nvcc: CUDA $version, compute capability ${CUDA_COMPUTE_CAP:-90}"

@@ -55,46 +55,7 @@ fn cuda() -> Result<Device, DeviceError> {
     if !cfg!(feature = "cuda") {
         return Err(DeviceError::NotBuilt("CUDA", "cuda"));
     }
-    let missing = missing_cuda_libraries();
-    if !missing.is_empty() {
-        let list = missing.join(", ");
-        return Err(DeviceError::Unavailable(
-            "CUDA",
-            format!("these CUDA libraries could not be loaded: {list}"),
-        ));
-    }
     Device::new_cuda(0).map_err(|e| DeviceError::Unavailable("CUDA", e.to_string()))
-}
-
-/// The CUDA libraries candle needs that cannot be loaded here. cudarc loads them on
-/// first use and panics when one is missing, so they are looked for beforehand.
-#[cfg(feature = "cuda")]
-fn missing_cuda_libraries() -> Vec<&'static str> {
-    use cudarc::{cublas, cublaslt, curand, driver, nvrtc};
-    // SAFETY: each call only tries to open the library by its usual file names
-    // (libloading), which runs the library's initialisers and nothing else of CUDA.
-    let present = unsafe {
-        [
-            (
-                "the NVIDIA driver (libcuda)",
-                driver::sys::is_culib_present(),
-            ),
-            ("cuBLAS", cublas::sys::is_culib_present()),
-            ("cuBLASLt", cublaslt::sys::is_culib_present()),
-            ("cuRAND", curand::sys::is_culib_present()),
-            ("NVRTC", nvrtc::sys::is_culib_present()),
-        ]
-    };
-    present
-        .into_iter()
-        .filter(|(_, ok)| !ok)
-        .map(|(name, _)| name)
-        .collect()
-}
-
-#[cfg(not(feature = "cuda"))]
-fn missing_cuda_libraries() -> Vec<&'static str> {
-    Vec::new()
 }
 
 fn metal() -> Result<Device, DeviceError> {
