@@ -4,7 +4,7 @@
 #
 # candle links the CUDA libraries (cudarc's `dynamic-linking`; cudarc refuses to combine
 # it with loading them at run time), so the binary needs, where it runs, the NVIDIA driver
-# (libcuda.so.1) and the CUDA 13 libraries libcublas.so.13, libcublasLt.so.13,
+# (libcuda.so.1) and the CUDA 13 libraries libcudart.so.13, libcublas.so.13, libcublasLt.so.13,
 # libcurand.so.10 and libnvrtc.so.13 (from a CUDA 13 toolkit, or these same wheels' `lib`
 # folder on LD_LIBRARY_PATH). The driver library is not in the wheels: for linking, a
 # stand-in libcuda.so.1 is made from the function names cudarc's bindings declare; the
@@ -31,7 +31,7 @@ cuda=$(echo "$venv"/lib/python3*/site-packages/nvidia/cu13)
 
 # Unversioned names for the linker: links to the wheels' libraries, and the libcuda stand-in.
 mkdir -p "$cuda/lib/stubs"
-for lib in cublas cublasLt curand nvrtc; do
+for lib in cudart cublas cublasLt curand nvrtc; do
     real=$(ls "$cuda/lib/lib$lib.so."* | grep -v builtins | head -n 1)
     ln -sf "$(basename "$real")" "$cuda/lib/lib$lib.so"
 done

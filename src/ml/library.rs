@@ -282,14 +282,18 @@ pub fn encode_photo(
         .vectors(std::slice::from_ref(&image))?
         .pop()
         .unwrap_or_default();
-    // Smoothed over its nearest library photos, as the library's vectors were in training.
-    let unit = super::metrics::l2_normalised(library_features);
-    let smoothed = super::neighbours::smooth_query(
-        &raw,
-        &unit,
-        super::neighbours::NEIGHBOURS,
-        super::neighbours::STEPS,
-    );
+    // Network features are smoothed over their nearest library photos, as in training.
+    let smoothed = if source == FeatureSource::Pixels {
+        raw.clone()
+    } else {
+        let unit = super::metrics::l2_normalised(library_features);
+        super::neighbours::smooth_query(
+            &raw,
+            &unit,
+            super::neighbours::NEIGHBOURS,
+            super::neighbours::STEPS,
+        )
+    };
     let features = Array2::from_shape_vec((1, smoothed.len()), smoothed)
         .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
     let tensors = candle_core::safetensors::load_buffer(&model.weights, device)?;
