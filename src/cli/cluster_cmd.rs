@@ -43,7 +43,7 @@ pub struct LearnArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub device: DeviceChoice,
     /// Which autoencoder learns the groups: dense, or convolutional (pixels only;
-    /// `auto` takes it for pixels on a GPU).
+    /// `auto` takes it for pixels on an NVIDIA GPU).
     #[arg(long, value_enum, default_value = "auto")]
     pub autoencoder: AutoencoderChoice,
     /// Seed of every random choice; the same seed gives the same clusters.

@@ -30,7 +30,7 @@ impl Architecture {
 /// What the user asked for (`--autoencoder`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum AutoencoderChoice {
-    /// Convolutional for pixels on a GPU, dense otherwise.
+    /// Convolutional for pixels on an NVIDIA GPU, dense otherwise.
     #[default]
     Auto,
     Dense,
@@ -50,8 +50,14 @@ impl AutoencoderChoice {
             AutoencoderChoice::Conv if !pixels => Err(
                 "the convolutional autoencoder learns from pixels: add --features pixels".into(),
             ),
+            // candle's conv2d weight gradient is wrong on Metal (an open candle bug).
+            AutoencoderChoice::Conv if device.is_metal() => Err(
+                "the convolutional autoencoder cannot train on Metal: candle's convolution \
+                 gradient is wrong there; use --autoencoder dense or --device cpu"
+                    .into(),
+            ),
             AutoencoderChoice::Conv => Ok(Architecture::Conv),
-            AutoencoderChoice::Auto if pixels && !device.is_cpu() => Ok(Architecture::Conv),
+            AutoencoderChoice::Auto if pixels && device.is_cuda() => Ok(Architecture::Conv),
             AutoencoderChoice::Auto => Ok(Architecture::Dense),
         }
     }
