@@ -38,7 +38,8 @@ done
 if [ ! -f "$cuda/lib/stubs/libcuda.so" ]; then
     cargo fetch --locked
     bindings=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/cudarc-0.19.*/src/driver/sys/mod.rs | tail -n 1)
-    grep -o 'fn cu[A-Za-z0-9_]*(' "$bindings" | sort -u | sed 's/fn \(.*\)(/void \1(void) {}/' \
+    # Every function answers CUDA_ERROR_STUB_LIBRARY (34), as NVIDIA's own stub does.
+    grep -o 'fn cu[A-Za-z0-9_]*(' "$bindings" | sort -u | sed 's/fn \(.*\)(/int \1(void) { return 34; }/' \
         | cc -shared -fPIC -x c - -Wl,-soname,libcuda.so.1 -o "$cuda/lib/stubs/libcuda.so"
 fi
 
