@@ -103,7 +103,7 @@ impl Depthwise {
     }
 
     fn to_cpu(&self) -> Result<DepthwiseConv> {
-        DepthwiseConv::from_tensors(&self.taps, &self.shift, self.stride)
+        DepthwiseConv::from_tensors(&self.taps, &self.shift, self.kernel, self.stride)
     }
 }
 

@@ -134,8 +134,13 @@ pub(super) struct DepthwiseConv {
 }
 
 impl DepthwiseConv {
-    /// From the candle network's per-tap weights ((1, C, 1, 1) each, row-major taps).
-    pub(super) fn from_tensors(taps: &[Tensor], shift: &Tensor, stride: usize) -> Result<Self> {
+    /// From the candle network's per-tap weights ((1, C, 1, 1) each, k·k of them, row-major).
+    pub(super) fn from_tensors(
+        taps: &[Tensor],
+        shift: &Tensor,
+        kernel: usize,
+        stride: usize,
+    ) -> Result<Self> {
         let shift: Vec<f32> = shift.flatten_all()?.to_vec1()?;
         let mut all = Vec::with_capacity(taps.len() * shift.len());
         for tap in taps {
@@ -145,7 +150,7 @@ impl DepthwiseConv {
             taps: all,
             channels: shift.len(),
             shift,
-            kernel: (taps.len() as f64).sqrt().round() as usize,
+            kernel,
             stride,
         })
     }
