@@ -3,15 +3,18 @@
 //! Times the network only (inputs prepared beforehand), batches of 16. The PyTorch
 //! figures beside it come from `models/reference_efficientnet.py --bench` on the same
 //! 2-core machine (PyTorch 2.15, 2 threads, measured 2026-11-23).
-//! `cargo bench --bench features`; prints figures, asserts nothing.
+//! `cargo bench --bench features [-- --device cuda]`; prints figures, asserts nothing.
 
 use std::time::Instant;
 
-use candle_core::{Device, Tensor};
+use candle_core::Tensor;
+use photo_atlas::ml::device::{choice_from_args, choose};
 use photo_atlas::ml::efficientnet::{EfficientNetLite0, to_input};
 
-fn main() -> candle_core::Result<()> {
-    let device = Device::Cpu;
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let (device, message) = choose(choice_from_args(&args).map_err(anyhow::Error::msg)?)?;
+    println!("{message}");
     let net = EfficientNetLite0::load_shipped(&device)?;
     let images: Vec<Tensor> = (0..16u32)
         .map(|i| {
@@ -23,16 +26,18 @@ fn main() -> candle_core::Result<()> {
         .collect::<candle_core::Result<_>>()?;
     let batch = Tensor::stack(&images, 0)?;
     net.features(&batch)?; // warm-up
+    device.synchronize()?;
     let mut rates: Vec<f64> = (0..8)
         .map(|_| {
             let start = Instant::now();
-            net.features(&batch)
-                .map(|_| 16.0 / start.elapsed().as_secs_f64())
+            net.features(&batch)?;
+            device.synchronize()?;
+            Ok(16.0 / start.elapsed().as_secs_f64())
         })
         .collect::<candle_core::Result<_>>()?;
     rates.sort_by(f64::total_cmp);
     println!(
-        "EfficientNet-Lite0 features, CPU, batch 16 (8 batches): median {:.1} images/s, \
+        "EfficientNet-Lite0 features, {device:?}, batch 16 (8 batches): median {:.1} images/s, \
          slowest {:.1}, fastest {:.1}",
         rates[4], rates[0], rates[7]
     );

@@ -22,6 +22,14 @@ pub enum DeviceError {
     Unavailable(&'static str, String),
 }
 
+/// `--device NAME` among a program's arguments (how the benches take it), else the CPU.
+pub fn choice_from_args(args: &[String]) -> Result<DeviceChoice, String> {
+    match args.windows(2).find(|w| w[0] == "--device") {
+        Some(w) => <DeviceChoice as clap::ValueEnum>::from_str(&w[1], true),
+        None => Ok(DeviceChoice::Cpu),
+    }
+}
+
 /// The device to use, and a sentence saying which one and why.
 pub fn choose(choice: DeviceChoice) -> Result<(Device, String), DeviceError> {
     match choice {
