@@ -11,6 +11,8 @@
 # real one is used at run time.
 #
 #   packaging/build-cuda.sh            # -> $CARGO_TARGET_DIR/release/photo-atlas
+#   packaging/build-cuda.sh --benches  # also the features and conv_autoencoder benches
+#                                      # (run them with `--device cuda`)
 #
 # Environment: CUDA_COMPUTE_CAP (default 90: H100/H200), CUDA_VENV (where the wheels
 # go, default ~/.cache/photo-atlas/cuda-venv), CARGO_TARGET_DIR (default target/cuda).
@@ -53,3 +55,6 @@ cargo build --release --locked --features cuda
 binary="$CARGO_TARGET_DIR/release/photo-atlas"
 echo "built $binary; shared libraries it needs at start:"
 readelf -d "$binary" | grep NEEDED
+if [ "${1:-}" = "--benches" ]; then
+    cargo bench --no-run --locked --features cuda --bench features --bench conv_autoencoder
+fi
