@@ -36,6 +36,10 @@ fn relu6_in_place(values: &mut [f32]) {
     }
 }
 
+fn shape_error(e: ndarray::ShapeError) -> candle_core::Error {
+    candle_core::Error::Msg(format!("convolution shapes do not fit: {e}"))
+}
+
 /// A k x k dense convolution as a matrix (k·k·cin, cout), batch norm folded in.
 pub(super) struct DenseConv {
     /// Rows ordered (dy, dx, input channel); columns are output channels.
@@ -63,7 +67,15 @@ impl DenseConv {
     }
 
     /// Convolves `x`; `residual` (same shape as the output) is added when given.
-    fn forward(&self, x: &Activation, residual: Option<&Activation>, relu6: bool) -> Activation {
+    fn forward(
+        &self,
+        x: &Activation,
+        residual: Option<&Activation>,
+        relu6: bool,
+    ) -> Result<Activation> {
+        if x.channels != self.cin {
+            candle_core::bail!("a convolution for {} channels got {}", self.cin, x.channels);
+        }
         let (height, top) = same_geometry(x.height, self.kernel, self.stride);
         let (width, left) = same_geometry(x.width, self.kernel, self.stride);
         let rows = height * width;
@@ -84,19 +96,19 @@ impl DenseConv {
             &patches
         };
         let depth = self.kernel * self.kernel * self.cin;
-        let a = ArrayView2::from_shape((rows, depth), lhs).expect("patch matrix shape");
-        let b = ArrayView2::from_shape((depth, self.cout), &self.weight).expect("weight shape");
-        let mut c = ArrayViewMut2::from_shape((rows, self.cout), &mut out).expect("output shape");
+        let a = ArrayView2::from_shape((rows, depth), lhs).map_err(shape_error)?;
+        let b = ArrayView2::from_shape((depth, self.cout), &self.weight).map_err(shape_error)?;
+        let mut c = ArrayViewMut2::from_shape((rows, self.cout), &mut out).map_err(shape_error)?;
         general_mat_mul(1.0, &a, &b, 1.0, &mut c);
         if relu6 {
             relu6_in_place(&mut out);
         }
-        Activation {
+        Ok(Activation {
             data: out,
             height,
             width,
             channels: self.cout,
-        }
+        })
     }
 
     /// im2col: one row of k·k·cin input values per output pixel (zeros outside).
@@ -155,8 +167,14 @@ impl DepthwiseConv {
         })
     }
 
-    fn forward(&self, x: &Activation) -> Activation {
+    fn forward(&self, x: &Activation) -> Result<Activation> {
         let (k, s, c) = (self.kernel, self.stride, self.channels);
+        if x.channels != c || x.data.len() != x.height * x.width * c {
+            candle_core::bail!(
+                "a depthwise convolution for {c} channels got {}",
+                x.channels
+            );
+        }
         let (height, top) = same_geometry(x.height, k, s);
         let (width, left) = same_geometry(x.width, k, s);
         let mut out = vec![0.0; height * width * c];
@@ -178,12 +196,12 @@ impl DepthwiseConv {
             }
             relu6_in_place(acc);
         }
-        Activation {
+        Ok(Activation {
             data: out,
             height,
             width,
             channels: c,
-        }
+        })
     }
 }
 
@@ -203,9 +221,13 @@ pub(super) struct Block {
 }
 
 impl Block {
-    fn forward(&self, x: Activation) -> Activation {
-        let expanded = self.expand.as_ref().map(|e| e.forward(&x, None, true));
-        let h = self.depthwise.forward(expanded.as_ref().unwrap_or(&x));
+    fn forward(&self, x: Activation) -> Result<Activation> {
+        let expanded = self
+            .expand
+            .as_ref()
+            .map(|e| e.forward(&x, None, true))
+            .transpose()?;
+        let h = self.depthwise.forward(expanded.as_ref().unwrap_or(&x))?;
         drop(expanded);
         let residual = self.residual.then_some(&x);
         self.project.forward(&h, residual, false)
@@ -239,23 +261,23 @@ impl CpuNetwork {
                     channels,
                 })
             })
-            .collect::<Vec<_>>()
+            .collect::<Result<Vec<_>>>()?
             .concat();
         Tensor::from_vec(pooled, (batch, self.head.cout), images.device())
     }
 
-    fn image_features(&self, image: Activation) -> Vec<f32> {
-        let mut x = self.stem.forward(&image, None, true);
+    fn image_features(&self, image: Activation) -> Result<Vec<f32>> {
+        let mut x = self.stem.forward(&image, None, true)?;
         for block in &self.blocks {
-            x = block.forward(x);
+            x = block.forward(x)?;
         }
-        let x = self.head.forward(&x, None, true);
+        let x = self.head.forward(&x, None, true)?;
         let mut pooled = vec![0.0f32; x.channels];
         for row in x.data.chunks_exact(x.channels) {
             pooled.iter_mut().zip(row).for_each(|(p, v)| *p += v);
         }
         let n = (x.height * x.width) as f32;
         pooled.iter_mut().for_each(|p| *p /= n);
-        pooled
+        Ok(pooled)
     }
 }
