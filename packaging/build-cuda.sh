@@ -14,17 +14,25 @@
 #   packaging/build-cuda.sh --benches  # also the features and conv_autoencoder benches
 #                                      # (run them with `--device cuda`)
 #
-# Environment: CUDA_COMPUTE_CAP (default 90: H100/H200), CUDA_VENV (where the wheels
-# go, default ~/.cache/photo-atlas/cuda-venv), CARGO_TARGET_DIR (default target/cuda).
+# Environment: CUDA_COMPUTE_CAP (default 90: H100/H200), CUDA_TOOLKIT_VERSION (default
+# 13.0), CUDA_VENV (where the wheels go, default ~/.cache/photo-atlas/cuda-venv-13.0),
+# CARGO_TARGET_DIR (default target/cuda). After changing the toolkit, run
+# `cargo clean --release -p candle-kernels` in that target folder: cargo does not rebuild
+# the kernels when only the compiler changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv=${CUDA_VENV:-$HOME/.cache/photo-atlas/cuda-venv}
+# The compiler must not be newer than the driver where the binary runs: candle's kernels
+# are PTX, which a driver refuses from a newer toolkit (CUDA_ERROR_UNSUPPORTED_PTX_VERSION,
+# seen with nvcc 13.5 on driver 580, which is CUDA 13.0). 13.0 runs on every CUDA 13 driver.
+toolkit=${CUDA_TOOLKIT_VERSION:-13.0}
+venv=${CUDA_VENV:-$HOME/.cache/photo-atlas/cuda-venv-$toolkit}
 if [ ! -f "$venv/.wheels-installed" ]; then
     python3 -m venv "$venv"
+    v=$toolkit
     "$venv/bin/pip" install --quiet \
-        'nvidia-cuda-nvcc==13.*' 'nvidia-cuda-runtime==13.*' 'nvidia-cuda-crt==13.*' \
-        'nvidia-nvvm==13.*' 'nvidia-cuda-cccl==13.*' 'nvidia-cuda-nvrtc==13.*' \
+        "nvidia-cuda-nvcc==$v.*" "nvidia-cuda-runtime==$v.*" "nvidia-cuda-crt==$v.*" \
+        "nvidia-nvvm==$v.*" "nvidia-cuda-cccl==$v.*" "nvidia-cuda-nvrtc==$v.*" \
         'nvidia-cublas==13.*' 'nvidia-curand==10.*'
     touch "$venv/.wheels-installed"
 fi
@@ -48,8 +56,8 @@ fi
 version=$("$cuda/bin/nvcc" --version | sed -n 's/.*release \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
 echo "nvcc: CUDA $version, compute capability ${CUDA_COMPUTE_CAP:-90}"
 export PATH="$cuda/bin:$PATH" CUDA_ROOT="$cuda" CUDA_COMPUTE_CAP=${CUDA_COMPUTE_CAP:-90}
-# cudarc 0.19 knows CUDA up to 13.4; newer 13.x compilers build the same code.
-export CUDARC_CUDA_VERSION=${CUDARC_CUDA_VERSION:-13040}
+# cudarc's bindings for this CUDA version (it knows 13.0 to 13.4).
+export CUDARC_CUDA_VERSION=${CUDARC_CUDA_VERSION:-$(echo "$version" | awk '{m = ($2 > 4 ? 4 : $2); printf "%d", $1 * 1000 + m * 10}')}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/cuda}
 cargo build --release --locked --features cuda
 binary="$CARGO_TARGET_DIR/release/photo-atlas"
