@@ -349,18 +349,24 @@ impl EfficientNetLite0 {
 /// An RGB image as the network's input: 224 x 224 (shorter side fitted, centre cropped),
 /// channels first, scaled as (x - 127) / 128. Shape (3, 224, 224).
 pub fn to_input(img: &image::RgbImage, device: &Device) -> Result<Tensor> {
+    Tensor::from_vec(input_values(img), (3, INPUT_SIZE, INPUT_SIZE), device)
+}
+
+/// The values of [`to_input`], channels first, computed on the CPU (so that many
+/// images can be prepared in parallel and sent to a GPU as one batch).
+pub fn input_values(img: &image::RgbImage) -> Vec<f32> {
     let size = INPUT_SIZE as u32;
     let fitted = image::DynamicImage::ImageRgb8(img.clone())
         .resize_to_fill(size, size, image::imageops::FilterType::Triangle)
         .to_rgb8();
-    let data: Vec<f32> = fitted
-        .into_raw()
-        .into_iter()
-        .map(|v| (f32::from(v) - 127.0) / 128.0)
-        .collect();
-    Tensor::from_vec(data, (INPUT_SIZE, INPUT_SIZE, 3), device)?
-        .permute((2, 0, 1))?
-        .contiguous()
+    let plane = INPUT_SIZE * INPUT_SIZE;
+    let mut data = vec![0f32; 3 * plane];
+    for (i, pixel) in fitted.into_raw().chunks_exact(3).enumerate() {
+        for (c, &v) in pixel.iter().enumerate() {
+            data[c * plane + i] = (f32::from(v) - 127.0) / 128.0;
+        }
+    }
+    data
 }
 
 /// Indices of the `k` largest values of a 1-d tensor, largest first.

@@ -1,22 +1,24 @@
 //! Turning photos into feature vectors with the pretrained backbone: photos are
-//! decoded in parallel at reduced size (JPEG DCT scaling), turned upright, run through
-//! the network in batches, and the vectors cached in the catalog, so a photo is
-//! never computed twice. Checks the cancel token between batches; a photo that cannot
-//! be read is reported and skipped.
+//! decoded in parallel at reduced size (JPEG DCT scaling), turned upright and
+//! prepared as network inputs, run through the network in batches (the next batch is
+//! decoded while the network works on this one), and the vectors cached in the
+//! catalog, so a photo is never computed twice. Checks the cancel token between
+//! batches; a photo that cannot be read is reported and skipped.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 
-use super::efficientnet::{EfficientNetLite0, INPUT_SIZE, to_input};
+use super::efficientnet::{EfficientNetLite0, INPUT_SIZE, input_values};
 use crate::imaging::{apply_orientation, decode};
 use crate::jobs::CancelToken;
 use crate::store::{Catalog, PhotoRecord, StoreError};
 
 /// The key under which backbone vectors are cached; bump it when inputs or weights change.
 pub const BACKBONE_MODEL: &str = "efficientnet-lite0/224/v1";
-const BATCH: usize = 16;
+/// Photos per batch on a GPU: large enough that the network's kernels fill the device.
+const GPU_BATCH: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MlError {
@@ -72,20 +74,48 @@ impl Extractor<'_> {
         }
     }
 
-    pub(crate) fn vectors(&self, images: &[image::RgbImage]) -> Result<Vec<Vec<f32>>, MlError> {
+    /// Photos per batch: four per core on the CPU (at least 16, at most 64), more on a GPU.
+    fn batch_size(&self) -> usize {
         match self {
-            Extractor::Backbone(net, device) => {
-                let inputs = images
-                    .iter()
-                    .map(|img| to_input(img, device))
-                    .collect::<candle_core::Result<Vec<_>>>()?;
-                Ok(net.features(&Tensor::stack(&inputs, 0)?)?.to_vec2()?)
-            }
-            Extractor::Pixels { side } => {
-                Ok(images.iter().map(|img| pixel_vector(img, *side)).collect())
-            }
+            Extractor::Backbone(_, device) if !device.is_cpu() => GPU_BATCH,
+            _ => (4 * rayon::current_num_threads()).clamp(16, 64),
         }
     }
+
+    /// The decoded photo as this extractor's input values (run on the CPU, in parallel).
+    pub(crate) fn prepare(&self, img: &image::RgbImage) -> Vec<f32> {
+        match self {
+            Extractor::Backbone(..) => input_values(img),
+            Extractor::Pixels { side } => pixel_vector(img, *side),
+        }
+    }
+
+    /// The vectors of prepared inputs (from [`Self::prepare`]), one batch at a time.
+    pub(crate) fn vectors(&self, inputs: &[Vec<f32>]) -> Result<Vec<Vec<f32>>, MlError> {
+        match self {
+            Extractor::Backbone(net, device) => {
+                let data: Vec<f32> = inputs.concat();
+                let shape = (inputs.len(), 3, INPUT_SIZE, INPUT_SIZE);
+                let batch = Tensor::from_vec(data, shape, device)?;
+                Ok(net.features(&batch)?.to_vec2()?)
+            }
+            Extractor::Pixels { .. } => Ok(inputs.to_vec()),
+        }
+    }
+}
+
+/// Photos of one batch, decoded and prepared: (index into the photos, inputs or why not).
+type PreparedBatch = Vec<(usize, Result<Vec<f32>, String>)>;
+
+fn prepare_batch(photos: &[PhotoRecord], batch: &[usize], extractor: &Extractor) -> PreparedBatch {
+    let size = extractor.decode_size();
+    batch
+        .par_iter()
+        .map(|&i| {
+            let inputs = upright_image(&photos[i], size).map(|img| extractor.prepare(&img));
+            (i, inputs)
+        })
+        .collect()
 }
 
 /// The image squashed to `side` x `side` (aspect ignored, as in the DEC tutorials), in [0, 1].
@@ -130,41 +160,51 @@ pub fn extract_features(
     };
     progress.to_compute.store(missing.len(), Ordering::Relaxed);
     progress.computed.store(0, Ordering::Relaxed);
-    for chunk in missing.chunks(BATCH) {
+    let batches: Vec<&[usize]> = missing.chunks(extractor.batch_size()).collect();
+    let mut next = batches.first().map(|b| prepare_batch(photos, b, extractor));
+    for (n, batch) in batches.iter().enumerate() {
         if cancel.is_cancelled() {
             report.cancelled = true;
             break;
         }
-        let size = extractor.decode_size();
-        let decoded: Vec<(usize, Result<image::RgbImage, String>)> = chunk
-            .par_iter()
-            .map(|&i| (i, upright_image(&photos[i], size)))
-            .collect();
         let mut indices = Vec::new();
-        let mut images = Vec::new();
-        for (i, result) in decoded {
+        let mut inputs = Vec::new();
+        for (i, result) in next.take().unwrap_or_default() {
             match result {
-                Ok(img) => {
+                Ok(values) => {
                     indices.push(i);
-                    images.push(img);
+                    inputs.push(values);
                 }
                 Err(reason) => report.failed.push((photos[i].path.clone(), reason)),
             }
         }
-        if !images.is_empty() {
-            let rows = extractor.vectors(&images)?;
-            let stored: Vec<(&PhotoRecord, Vec<f32>)> = indices
-                .iter()
-                .map(|&i| &photos[i])
-                .zip(rows.clone())
-                .collect();
-            catalog.put_features(&key, &stored)?;
-            for (i, row) in indices.into_iter().zip(rows) {
-                vectors[i] = Some(row);
-                report.computed += 1;
-            }
+        let (rows, following) = rayon::join(
+            || {
+                if inputs.is_empty() {
+                    Ok(Vec::new())
+                } else {
+                    extractor.vectors(&inputs)
+                }
+            },
+            || {
+                batches
+                    .get(n + 1)
+                    .map(|b| prepare_batch(photos, b, extractor))
+            },
+        );
+        next = following;
+        let rows = rows?;
+        let stored: Vec<(&PhotoRecord, Vec<f32>)> = indices
+            .iter()
+            .map(|&i| &photos[i])
+            .zip(rows.clone())
+            .collect();
+        catalog.put_features(&key, &stored)?;
+        for (i, row) in indices.into_iter().zip(rows) {
+            vectors[i] = Some(row);
+            report.computed += 1;
         }
-        progress.computed.fetch_add(chunk.len(), Ordering::Relaxed);
+        progress.computed.fetch_add(batch.len(), Ordering::Relaxed);
     }
     Ok((vectors, report))
 }

@@ -124,6 +124,8 @@ pub struct FolderOutcome {
     pub photos: Vec<PhotoRecord>,
     pub names: Vec<String>,
     pub report: FeatureReport,
+    /// Seconds spent reading or computing the feature vectors.
+    pub feature_seconds: f64,
 }
 
 /// Clusters the photos of `folder` and stores the result; `Ok(None)` when cancelled.
@@ -136,6 +138,7 @@ pub fn cluster_folder(
     progress: &JobProgress,
 ) -> Result<Option<FolderOutcome>, LibraryError> {
     progress.train.start(Stage::Features, photos.len());
+    let clock = std::time::Instant::now();
     let net = EfficientNetLite0::load_shipped(&job.device)?;
     let Some(features) = library_features(
         catalog,
@@ -149,6 +152,7 @@ pub fn cluster_folder(
     else {
         return Ok(None);
     };
+    let feature_seconds = clock.elapsed().as_secs_f64();
     let previous = catalog
         .cluster_model(folder)?
         .filter(|m| m.features == job.source.as_str())
@@ -186,6 +190,7 @@ pub fn cluster_folder(
         photos: features.photos,
         names,
         report: features.report,
+        feature_seconds,
     }))
 }
 
@@ -279,7 +284,7 @@ pub fn encode_photo(
     let image = super::features::upright_image(photo, extractor.decode_size())
         .map_err(|reason| MlError::Unreadable(reason, photo.path.clone()))?;
     let raw = extractor
-        .vectors(std::slice::from_ref(&image))?
+        .vectors(&[extractor.prepare(&image)])?
         .pop()
         .unwrap_or_default();
     // Network features are smoothed over their nearest library photos, as in training.
