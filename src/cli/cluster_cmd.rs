@@ -97,8 +97,9 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (device, architecture) = device_and_architecture(args)?;
+    let scan_clock = Instant::now();
     let report = scan_with_progress(catalog, locations, folder, false)?;
-    let scan_seconds = started.elapsed().as_secs_f64();
+    let scan_seconds = scan_clock.elapsed().as_secs_f64();
     let photos = catalog.photos_under(&report.folder)?;
     let job = FolderJob {
         source: args.source,
