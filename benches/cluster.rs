@@ -8,9 +8,9 @@ use std::time::Instant;
 
 use candle_core::Device;
 use ndarray::Array2;
-use photo_atlas::jobs::CancelToken;
-use photo_atlas::ml::pipeline::{ClusterJob, KChoice, cluster};
-use photo_atlas::ml::train::{TrainConfig, TrainProgress};
+use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster};
+use photo_atlas_core::ml::train::{TrainConfig, TrainProgress};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
@@ -27,7 +27,7 @@ fn main() -> anyhow::Result<()> {
             k,
             seed: 1,
             pixels: false,
-            architecture: photo_atlas::ml::network::Architecture::Dense,
+            architecture: photo_atlas_core::ml::network::Architecture::Dense,
             config: TrainConfig::default(),
             previous: None,
             device: &Device::Cpu,

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use candle_core::Tensor;
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
-use photo_atlas::ml::conv_autoencoder::ConvAutoencoder;
-use photo_atlas::ml::device::{choice_from_args, choose};
+use photo_atlas_core::ml::conv_autoencoder::ConvAutoencoder;
+use photo_atlas_core::ml::device::{choice_from_args, choose};
 
 const SIDE: usize = 64;
 

@@ -10,8 +10,8 @@
 use std::time::Instant;
 
 use candle_core::Tensor;
-use photo_atlas::ml::device::{choice_from_args, choose};
-use photo_atlas::ml::efficientnet::{EfficientNetLite0, to_input};
+use photo_atlas_core::ml::device::{choice_from_args, choose};
+use photo_atlas_core::ml::efficientnet::{EfficientNetLite0, to_input};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();

@@ -6,12 +6,13 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use photo_atlas::app::{AppOptions, PhotoAtlasApp, ViewMode};
-use photo_atlas::grouping::GroupLevel;
-use photo_atlas::library::PhotoKind;
-use photo_atlas::metadata::{CaptureTime, DateSource, Gps, Timestamp};
-use photo_atlas::store::{Locations, PhotoRecord, ThumbStatus};
-use photo_atlas::workers::{IndexedGroup, LibrarySnapshot};
+use photo_atlas::app::{AppOptions, ViewMode};
+use photo_atlas::window::PhotoAtlasWindow;
+use photo_atlas_core::grouping::GroupLevel;
+use photo_atlas_core::library::PhotoKind;
+use photo_atlas_core::metadata::{CaptureTime, DateSource, Gps, Timestamp};
+use photo_atlas_core::store::{Locations, PhotoRecord, ThumbStatus};
+use photo_atlas_core::tasks::{FolderSnapshot, IndexedGroup};
 
 const PHOTOS: usize = 100_000;
 const FRAMES: usize = 300;
@@ -56,7 +57,7 @@ fn synthetic_photo(i: usize) -> PhotoRecord {
 fn main() {
     let state = tempfile::tempdir().expect("tempdir");
     let built = Instant::now();
-    let snapshot = LibrarySnapshot::build(
+    let snapshot = FolderSnapshot::build(
         "/library".into(),
         (0..PHOTOS).map(synthetic_photo).collect(),
         Vec::new(),
@@ -83,7 +84,7 @@ fn main() {
 
 fn measure(
     state: &std::path::Path,
-    snapshot: &LibrarySnapshot,
+    snapshot: &FolderSnapshot,
     view: ViewMode,
 ) -> (f64, f64, usize) {
     let ctx = egui::Context::default();
@@ -95,14 +96,14 @@ fn measure(
         locations,
         folder: None,
         view,
-        screenshot: None,
         open_photo: None,
         find_similar: None,
     };
-    let mut app = PhotoAtlasApp::new(&ctx, options);
+    let mut window = PhotoAtlasWindow::new(&ctx, options, None);
+    let app = &mut window.app;
     app.folder = Some("/library".into());
     app.all_photos = vec![IndexedGroup {
-        level: GroupLevel::Event,
+        level: GroupLevel::Section,
         key: "all".into(),
         label: "All photos".into(),
         photos: (0..snapshot.photos.len()).collect(),
@@ -126,7 +127,7 @@ fn measure(
             modifiers: egui::Modifiers::NONE,
         });
         let start = Instant::now();
-        let output = ctx.run(input, |ctx| app.frame(ctx));
+        let output = ctx.run(input, |ctx| window.frame(ctx));
         let _meshes = ctx.tessellate(output.shapes, output.pixels_per_point);
         if frame >= 20 {
             times.push(start.elapsed());
@@ -137,6 +138,6 @@ fn measure(
     (
         ms(times[times.len() / 2]),
         ms(times[times.len() * 95 / 100]),
-        app.textures.len(),
+        window.app.textures.len(),
     )
 }

@@ -5,9 +5,9 @@
 
 use std::time::Instant;
 
-use photo_atlas::grouping::places::{ClusterOptions, find_places, warm_up};
-use photo_atlas::metadata::Gps;
-use photo_atlas::store::PhotoRecord;
+use photo_atlas_core::grouping::places::{ClusterOptions, find_places, warm_up};
+use photo_atlas_core::metadata::Gps;
+use photo_atlas_core::store::PhotoRecord;
 
 /// A small deterministic generator (no extra dependency for a benchmark).
 struct Lcg(u64);

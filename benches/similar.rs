@@ -9,8 +9,8 @@
 
 use std::time::Instant;
 
-use photo_atlas::search::ann::{AnnIndex, recall};
-use photo_atlas::search::{CodeIndex, similar};
+use photo_atlas_core::search::ann::{AnnIndex, recall};
+use photo_atlas_core::search::{CodeIndex, similar};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 

@@ -5,9 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use photo_atlas::imaging::{THUMBNAIL_SIZE, apply_orientation, decode, fit_within};
-use photo_atlas::library::PhotoKind;
-use photo_atlas::metadata;
+use photo_atlas_core::imaging::{THUMBNAIL_SIZE, apply_orientation, decode, fit_within};
+use photo_atlas_core::library::PhotoKind;
+use photo_atlas_core::metadata;
 
 fn main() {
     let data = std::env::args()

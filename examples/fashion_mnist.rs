@@ -13,11 +13,11 @@ use std::time::Instant;
 
 use candle_core::Device;
 use ndarray::Array2;
-use photo_atlas::jobs::CancelToken;
-use photo_atlas::ml::kmeans::kmeans;
-use photo_atlas::ml::metrics::{accuracy, ari, nmi};
-use photo_atlas::ml::pipeline::{ClusterJob, KChoice, cluster, prepare};
-use photo_atlas::ml::train::{TrainConfig, TrainProgress};
+use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::ml::kmeans::kmeans;
+use photo_atlas_core::ml::metrics::{accuracy, ari, nmi};
+use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster, prepare};
+use photo_atlas_core::ml::train::{TrainConfig, TrainProgress};
 
 fn gunzip(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -76,7 +76,7 @@ fn main() -> anyhow::Result<()> {
         k: KChoice::Fixed(10),
         seed: 1,
         pixels: true,
-        architecture: photo_atlas::ml::network::Architecture::Dense,
+        architecture: photo_atlas_core::ml::network::Architecture::Dense,
         config: TrainConfig::default(),
         previous: None,
         device: &Device::Cpu,

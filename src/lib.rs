@@ -1,38 +1,23 @@
-//! Photo Atlas: a desktop photo organizer that learns from a person's own photos.
-//!
-//! The crate is a library with a thin binary, so the whole engine can be driven
-//! headless (command line, tests, benchmarks) and the window is just one more
-//! front end. Dependencies point one way:
+//! Photo Atlas, the app: the window and the command line, two front ends over the
+//! engine crate [`photo_atlas_core`] (walking, metadata, imaging, the catalog,
+//! grouping, learning, search and the background tasks). The app is a library with a
+//! thin binary so that tests and benchmarks can build the window headless.
 //!
 //! ```text
-//! cli, app + ui  ->  workers  ->  scanner  ->  library, metadata, imaging, grouping  ->  store
+//! main -> cli -> window -> ui -> app -> photo_atlas_core
+//!                       \________/
 //! ```
 //!
-//! * [`library`] walks folders and recognises photo files.
-//! * [`metadata`] reads capture time, GPS, orientation and camera, the way ExifTool does.
-//! * [`imaging`] decodes (at reduced size where it can), orients and makes thumbnails.
-//! * [`store`] keeps the catalog (SQLite) and the thumbnail cache, never in the photo folders.
-//! * [`scanner`] ties them together: an incremental, parallel, cancellable scan.
-//! * [`grouping`] turns catalogued photos into date groups, events and places.
-//! * [`ml`] turns photos into feature vectors (EfficientNet-Lite0, candle) and learns
-//!   content clusters on them (denoising autoencoder + IDEC), with quality metrics.
-//! * [`search`] finds similar photos by cosine similarity over the learned codes.
-//! * [`jobs`] holds the progress counters and cancel token that long work shares with its caller.
-//! * [`workers`] runs catalog reads, scans and image loading on threads for the window.
-//! * [`app`] (state, commands) and [`ui`] (drawing) are the window; only they know egui.
+//! * [`cli`] parses the command line; its flags are mapped onto engine options in one
+//!   place (`cli/flags.rs`); no arguments (or a folder) opens the window.
+//! * [`app`] is the window's state and the one place where it changes (`apply` a
+//!   [`app::Command`]); it never calls into `ui`.
+//! * [`ui`] draws the state and pushes commands; it never reads a file or waits on a task.
+//! * [`window`] owns `eframe::App` and runs each frame: poll, draw (`ui`), apply (`app`).
 //!
-//! The user's photo folders are only ever opened for reading.
+//! See `ARCHITECTURE.md` at the root for the whole map.
 
 pub mod app;
 pub mod cli;
-pub mod grouping;
-pub mod imaging;
-pub mod jobs;
-pub mod library;
-pub mod metadata;
-pub mod ml;
-pub mod scanner;
-pub mod search;
-pub mod store;
 pub mod ui;
-pub mod workers;
+pub mod window;

@@ -7,7 +7,7 @@
 mod util;
 
 use candle_core::{Device, Tensor};
-use photo_atlas::ml::efficientnet::{EfficientNetLite0, imagenet_classes, to_input, top_k};
+use photo_atlas_core::ml::efficientnet::{EfficientNetLite0, imagenet_classes, to_input, top_k};
 
 fn photos_labelled(data: &std::path::Path, label: &str, n: usize) -> Vec<std::path::PathBuf> {
     let csv = std::fs::read_to_string(data.join("labeled/flowers/labels.csv")).expect("labels");

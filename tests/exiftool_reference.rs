@@ -7,7 +7,7 @@ mod util;
 use std::collections::HashMap;
 use std::path::Path;
 
-use photo_atlas::metadata::{self, PhotoMetadata};
+use photo_atlas_core::metadata::{self, PhotoMetadata};
 
 #[test]
 fn metadata_matches_exiftool_on_every_sample() {

@@ -3,7 +3,7 @@
 
 mod util;
 
-use photo_atlas::metadata::{self, DateSource};
+use photo_atlas_core::metadata::{self, DateSource};
 use util::{ExifSpec, jpeg_with_exif, write};
 
 #[test]

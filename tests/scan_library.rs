@@ -6,9 +6,9 @@ mod util;
 
 use std::path::Path;
 
-use photo_atlas::jobs::{CancelToken, ScanProgress};
-use photo_atlas::scanner::{ScanOptions, scan};
-use photo_atlas::store::Catalog;
+use photo_atlas_core::jobs::{CancelToken, ScanProgress};
+use photo_atlas_core::scanner::{ScanOptions, scan};
+use photo_atlas_core::store::Catalog;
 use serde_json::Value;
 use util::{ExifSpec, jpeg_with_exif, json_lines, run_cli, write};
 

@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use photo_atlas::app::{AppOptions, PhotoAtlasApp, ViewMode};
-use photo_atlas::store::Locations;
+use photo_atlas::app::{AppOptions, ViewMode};
+use photo_atlas::window::PhotoAtlasWindow;
+use photo_atlas_core::store::Locations;
 use util::{ExifSpec, jpeg_with_exif, write};
 
-fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlasApp> {
+fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlasWindow> {
     let locations = Locations {
         catalog: state.join("catalog.sqlite"),
         cache: state.join("cache"),
@@ -23,20 +24,19 @@ fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlas
         locations,
         folder,
         view: ViewMode::All,
-        screenshot: None,
         open_photo: None,
         find_similar: None,
     };
     Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
-        .build_eframe(|cc| PhotoAtlasApp::new(&cc.egui_ctx, options))
+        .build_eframe(|cc| PhotoAtlasWindow::new(&cc.egui_ctx, options, None))
 }
 
 /// Steps frames until `done` holds (background jobs run meanwhile).
 fn step_until(
-    h: &mut Harness<'_, PhotoAtlasApp>,
+    h: &mut Harness<'_, PhotoAtlasWindow>,
     what: &str,
-    done: impl Fn(&Harness<'_, PhotoAtlasApp>) -> bool,
+    done: impl Fn(&Harness<'_, PhotoAtlasWindow>) -> bool,
 ) {
     // Generous: background jobs (training included) share a busy machine with other tests.
     let deadline = std::time::Instant::now() + Duration::from_secs(300);
@@ -95,7 +95,7 @@ fn dropping_a_folder_shows_its_photos() {
         h.get_by_label(name);
     }
     step_until(&mut h, "the finished scan", |h| {
-        h.query_all_by_label_contains("4 photos").count() > 0 && !h.state().is_scanning()
+        h.query_all_by_label_contains("4 photos").count() > 0 && !h.state().app.is_scanning()
     });
 }
 
@@ -114,7 +114,7 @@ fn events_view_lists_the_trip_and_the_grid_follows() {
     step_until(&mut h, "the trip event", |h| {
         h.query_by_label_contains("12-14 July 2019").is_some()
     });
-    assert_eq!(h.state().view, ViewMode::Events);
+    assert_eq!(h.state().app.view, ViewMode::Events);
     h.get_by_label_contains("Tuesday 3 March 2020");
     h.get_by_label("Dates").click();
     step_until(&mut h, "the year 2019", |h| {
@@ -171,11 +171,18 @@ fn a_running_scan_can_be_cancelled() {
         h.query_by_label("Cancel").is_some()
     });
     h.get_by_label("Cancel").click();
-    step_until(&mut h, "the end of the scan", |h| !h.state().is_scanning());
+    step_until(&mut h, "the end of the scan", |h| {
+        !h.state().app.is_scanning()
+    });
     step_until(&mut h, "the cancel message", |h| {
         h.query_by_label_contains("Scan cancelled").is_some()
     });
-    let shown = h.state().snapshot.as_ref().map_or(0, |s| s.photos.len());
+    let shown = h
+        .state()
+        .app
+        .snapshot
+        .as_ref()
+        .map_or(0, |s| s.photos.len());
     assert!(
         shown < 600,
         "the scan ran to the end although it was cancelled"
@@ -212,7 +219,7 @@ fn places_view_shows_named_places_on_the_map_and_no_location() {
     write(&lib.path().join("screenshot.png"), &util::png(40, 30));
     let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
     step_until(&mut h, "the photos", |h| {
-        h.query_by_label("screenshot.png").is_some() && !h.state().is_scanning()
+        h.query_by_label("screenshot.png").is_some() && !h.state().app.is_scanning()
     });
     h.get_by_label("Places").click();
     // The place is named in the sidebar and as a dot on the map.
@@ -245,10 +252,11 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
     let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
     step_until(&mut h, "the photos", |h| {
         h.state()
+            .app
             .snapshot
             .as_ref()
             .is_some_and(|s| s.photos.len() == 10)
-            && !h.state().is_scanning()
+            && !h.state().app.is_scanning()
     });
     h.get_by_label("Content").click();
     h.run_steps(2);
@@ -256,27 +264,29 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
     h.get_by_label("Find groups in 10 photos").click();
     h.run_steps(2);
     assert!(
-        h.state().clustering.is_some(),
+        h.state().app.clustering.is_some(),
         "the job runs in the background"
     );
     h.get_by_label("Cancel");
     step_until(&mut h, "the learned groups", |h| {
-        h.state().clustering.is_none()
+        h.state().app.clustering.is_none()
             && h.state()
+                .app
                 .snapshot
                 .as_ref()
                 .is_some_and(|s| !s.by_cluster.is_empty())
     });
-    let snap = h.state().snapshot.clone().expect("snapshot");
+    let snap = h.state().app.snapshot.clone().expect("snapshot");
     let total: usize = snap.by_cluster.iter().map(|g| g.photos.len()).sum();
     assert_eq!(total, 10);
     assert!(
         h.state()
+            .app
             .last_clustering
             .as_deref()
             .is_some_and(|m| m.starts_with("Found")),
         "{:?}",
-        h.state().last_clustering
+        h.state().app.last_clustering
     );
     h.get_by_label("Learn again");
     // Rename the first group through the sidebar's context menu.
@@ -289,12 +299,13 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
     h.run_steps(2);
     h.get_by_label("Rename…").click();
     h.run_steps(2);
-    h.state_mut().renaming.as_mut().expect("renaming").1 = "Red things".into();
+    h.state_mut().app.renaming.as_mut().expect("renaming").1 = "Red things".into();
     h.run_steps(2);
     h.get_by_label("Rename").click();
     h.run_steps(3);
     step_until(&mut h, "the new name", |h| {
         h.state()
+            .app
             .snapshot
             .as_ref()
             .is_some_and(|s| s.by_cluster.iter().any(|g| g.label == "Red things"))
@@ -303,18 +314,18 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
     h.run_steps(2);
     h.get_by_label("red0.jpg").click();
     h.run_steps(3);
-    assert!(h.state().viewer.is_some(), "the photo opened");
+    assert!(h.state().app.viewer.is_some(), "the photo opened");
     h.get_by_label("Find similar").click();
     h.run_steps(2);
-    assert!(h.state().similar.query.is_some(), "the search started");
+    assert!(h.state().app.similar.query.is_some(), "the search started");
     step_until(&mut h, "similar photos", |h| {
-        assert_eq!(h.state().similar.error, None);
-        h.state().similar.job.is_none() && !h.state().similar.section.is_empty()
+        assert_eq!(h.state().app.similar.error, None);
+        h.state().app.similar.job.is_none() && !h.state().app.similar.section.is_empty()
     });
-    assert_eq!(h.state().view, ViewMode::Similar);
-    let names = |h: &Harness<'_, PhotoAtlasApp>| -> Vec<String> {
-        let snap = h.state().snapshot.as_ref().expect("snapshot");
-        h.state().similar.section[0]
+    assert_eq!(h.state().app.view, ViewMode::Similar);
+    let names = |h: &Harness<'_, PhotoAtlasWindow>| -> Vec<String> {
+        let snap = h.state().app.snapshot.as_ref().expect("snapshot");
+        h.state().app.similar.section[0]
             .photos
             .iter()
             .map(|&i| {
@@ -340,14 +351,14 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
         ..Default::default()
     });
     step_until(&mut h, "photos like the dropped one", |h| {
-        h.state().similar.query.as_deref() == Some(blue.as_path())
-            && h.state().similar.job.is_none()
-            && !h.state().similar.section.is_empty()
+        h.state().app.similar.query.as_deref() == Some(blue.as_path())
+            && h.state().app.similar.job.is_none()
+            && !h.state().app.similar.section.is_empty()
     });
     let hits = names(&h);
     assert_eq!(hits[0], "blue3.jpg", "{hits:?}");
     assert!(
-        h.state().similar.scores.values().any(|&(_, dup)| dup),
+        h.state().app.similar.scores.values().any(|&(_, dup)| dup),
         "the copy is a near-duplicate"
     );
 }
@@ -364,20 +375,21 @@ fn duplicates_view_lists_identical_files_and_deletes_nothing() {
     let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
     step_until(&mut h, "the photos", |h| {
         h.state()
+            .app
             .snapshot
             .as_ref()
             .is_some_and(|s| s.photos.len() == 5)
-            && !h.state().is_scanning()
+            && !h.state().app.is_scanning()
     });
     h.get_by_label("Duplicates").click();
     step_until(&mut h, "the duplicate sets", |h| {
-        h.state().duplicates.sections.is_some()
+        h.state().app.duplicates.sections.is_some()
     });
     h.run_steps(2);
-    let sections = h.state().duplicates.sections.clone().expect("sections");
+    let sections = h.state().app.duplicates.sections.clone().expect("sections");
     assert_eq!(sections.len(), 1, "{sections:?}");
     assert_eq!(sections[0].label, "Identical files");
-    let snap = h.state().snapshot.clone().expect("snapshot");
+    let snap = h.state().app.snapshot.clone().expect("snapshot");
     let mut names: Vec<&str> = sections[0]
         .photos
         .iter()
@@ -390,5 +402,67 @@ fn duplicates_view_lists_identical_files_and_deletes_nothing() {
         util::snapshot(lib.path()),
         before,
         "nothing was deleted or changed"
+    );
+}
+
+#[test]
+fn a_failing_task_says_why_in_the_window() {
+    let state = tempfile::tempdir().expect("tmp");
+    let gone = state.path().join("a folder that is not there");
+    let mut h = harness(state.path(), Some(gone));
+    step_until(&mut h, "why the folder cannot be read", |h| {
+        h.query_all_by_label_contains("there is no such folder")
+            .count()
+            > 0
+            && h.state().app.running_tasks().is_empty()
+    });
+    assert!(
+        h.query_by_label_contains("The scan failed").is_some(),
+        "the failed scan is reported too"
+    );
+    assert!(
+        h.query_by_label_contains("this folder could not be read")
+            .is_some(),
+        "the grid says so instead of waiting"
+    );
+}
+
+#[test]
+fn opening_another_folder_cancels_the_first_ones_tasks_and_closing_joins_them() {
+    let (big, small, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    for i in 0..600 {
+        write(
+            &big.path().join(format!("{:02}/{i:04}.jpg", i % 20)),
+            &util::jpeg(640, 480, i as u8),
+        );
+    }
+    trip_library(small.path());
+    let mut h = harness(state.path(), Some(big.path().to_path_buf()));
+    step_until(&mut h, "the first scan running", |h| {
+        h.query_by_label("Cancel").is_some()
+    });
+    h.state_mut()
+        .app
+        .commands
+        .push(photo_atlas::app::Command::OpenFolder(
+            small.path().to_path_buf(),
+        ));
+    step_until(&mut h, "the second folder", |h| {
+        h.query_all_by_label_contains("4 photos").count() > 0 && !h.state().app.is_scanning()
+    });
+    h.state_mut().app.shut_down();
+    assert!(h.state().app.running_tasks().is_empty(), "every task ended");
+    // The first scan stopped where it was cancelled: its folder is only partly catalogued.
+    let catalog = photo_atlas_core::store::Catalog::open(&state.path().join("catalog.sqlite"))
+        .expect("catalog");
+    let folder = photo_atlas_core::library::PhotoFolder::open(big.path()).expect("folder");
+    let read = catalog.photos_under(folder.key()).expect("photos").len();
+    assert!(
+        read < 600,
+        "the first folder's scan went on: {read} of 600 read"
     );
 }

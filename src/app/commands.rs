@@ -3,8 +3,11 @@
 use std::path::PathBuf;
 
 use super::{PhotoAtlasApp, ViewMode, Viewer};
-use crate::jobs::ScanProgress;
-use crate::workers::{ClusterJob, IndexedGroup, LoaderReply, LoaderRequest, ScanJob};
+use photo_atlas_core::jobs::ScanProgress;
+use photo_atlas_core::tasks::{
+    IndexedGroup, Loaded, Rename, start_duplicates, start_learning, start_recent, start_scan,
+    start_similar,
+};
 
 /// A request from the UI, applied after the frame is drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,8 +45,8 @@ impl PhotoAtlasApp {
             Command::PickFolder => self.pick_folder(ctx),
             Command::OpenFolder(folder) => self.open_folder(folder),
             Command::CancelScan => {
-                if let Some(job) = &self.scan {
-                    job.cancel.cancel();
+                if let Some(task) = &self.scan {
+                    task.cancel();
                 }
             }
             Command::SetView(view) => {
@@ -63,8 +66,8 @@ impl PhotoAtlasApp {
             Command::StartClustering => self.start_clustering(),
             Command::FindSimilar(photo) => self.find_similar(photo),
             Command::CancelClustering => {
-                if let Some(job) = &self.clustering {
-                    job.cancel.cancel();
+                if let Some(task) = &self.clustering {
+                    task.cancel();
                 }
             }
             Command::BeginRename(section) => self.begin_rename(section),
@@ -77,21 +80,17 @@ impl PhotoAtlasApp {
     }
 
     fn open_folder(&mut self, folder: PathBuf) {
-        if let Some(job) = self.scan.take() {
-            job.cancel.cancel();
-        }
-        if let Some(job) = self.clustering.take() {
-            job.cancel.cancel();
-        }
+        self.retire_tasks();
         self.last_clustering = None;
         self.renaming = None;
-        self.duplicates = super::Duplicates::default();
+        self.duplicates = super::DuplicatesView::default();
         self.snapshot = None;
         self.viewer = None;
         self.message = None;
+        self.load_failed = false;
         self.folder = Some(folder.clone());
         self.request_reload();
-        self.scan = Some(ScanJob::start(&self.locations, folder, self.waker.clone()));
+        self.scan = Some(start_scan(&self.locations, folder, self.waker.clone()));
     }
 
     fn pick_folder(&mut self, ctx: &egui::Context) {
@@ -191,49 +190,71 @@ impl PhotoAtlasApp {
         }
     }
 
-    pub(super) fn receive_loader_replies(&mut self) {
-        while let Ok(reply) = self.loader.replies.try_recv() {
-            match reply {
-                LoaderReply::RecentFolders(folders) => self.recent = folders,
-                LoaderReply::Snapshot(requested, _, _)
-                    if self.folder.as_ref() != Some(&requested) => {}
-                LoaderReply::Snapshot(_, request, Ok(snapshot)) => {
-                    self.reloads_answered = self.reloads_answered.max(request);
-                    self.all_photos = vec![IndexedGroup {
-                        level: crate::grouping::GroupLevel::Event,
-                        key: "all".into(),
-                        label: "All photos".into(),
-                        photos: (0..snapshot.photos.len()).collect(),
-                    }];
-                    self.snapshot = Some(*snapshot);
-                    if self.view == ViewMode::Duplicates
-                        && self.duplicates.sections.is_none()
-                        && self.scan.is_none()
-                    {
-                        self.find_duplicates();
-                    }
-                    if let Some(index) = self.pending_open.take() {
-                        self.open_photo(index);
-                    }
-                    if self.scan.is_none()
-                        && let Some(photo) = self.pending_similar.take()
-                    {
-                        self.find_similar(photo);
-                    }
-                }
-                LoaderReply::Snapshot(_, request, Err(e)) => {
-                    self.reloads_answered = self.reloads_answered.max(request);
-                    self.message = Some(format!("The catalog could not be read: {e}"))
-                }
+    pub(super) fn receive_loads(&mut self) {
+        let Some(finished) = self.loading.poll(&self.locations, &self.waker) else {
+            return;
+        };
+        if self.folder.as_ref() != Some(&finished.folder) {
+            return;
+        }
+        match finished.outcome {
+            Ok(Some(loaded)) => self.take_snapshot(loaded),
+            Ok(None) => {}
+            Err(e) => {
+                self.load_failed = true;
+                self.message = Some(format!("The folder could not be shown: {e}"));
             }
         }
     }
 
+    fn take_snapshot(&mut self, loaded: Loaded) {
+        self.load_failed = false;
+        if let Some(warning) = loaded.warnings.into_iter().next() {
+            self.message = Some(warning);
+        }
+        let snapshot = loaded.snapshot;
+        self.all_photos = vec![IndexedGroup {
+            level: photo_atlas_core::grouping::GroupLevel::Section,
+            key: "all".into(),
+            label: "All photos".into(),
+            photos: (0..snapshot.photos.len()).collect(),
+        }];
+        self.snapshot = Some(snapshot);
+        if self.view == ViewMode::Duplicates
+            && self.duplicates.sections.is_none()
+            && self.scan.is_none()
+        {
+            self.find_duplicates();
+        }
+        if let Some(index) = self.pending_open.take() {
+            self.open_photo(index);
+        }
+        if self.scan.is_none()
+            && let Some(photo) = self.pending_similar.take()
+        {
+            self.find_similar(photo);
+        }
+    }
+
+    pub(super) fn receive_recent_folders(&mut self) {
+        let Some(task) = &mut self.recent_folders else {
+            return;
+        };
+        match task.poll() {
+            None => return,
+            Some(Ok(folders)) => self.recent = folders,
+            Some(Err(e)) => {
+                self.message = Some(format!("The recent folders could not be read: {e}"))
+            }
+        }
+        self.recent_folders = None;
+    }
+
     pub(super) fn poll_scan(&mut self) {
-        let Some(job) = &self.scan else { return };
-        let Some(result) = job.poll() else { return };
-        let read = ScanProgress::get(&job.progress.read);
-        let elapsed = job.started.elapsed().as_secs_f64();
+        let Some(task) = &mut self.scan else { return };
+        let Some(result) = task.poll() else { return };
+        let read = ScanProgress::get(&task.progress().read);
+        let elapsed = task.started().elapsed().as_secs_f64();
         self.last_scan = Some(match result {
             Ok(r) if r.cancelled => {
                 format!("Scan cancelled after {read} files; the rest is read next time.")
@@ -249,7 +270,7 @@ impl PhotoAtlasApp {
         });
         self.scan = None;
         self.request_reload();
-        self.loader.request(LoaderRequest::RecentFolders);
+        self.recent_folders = Some(start_recent(&self.locations, self.waker.clone()));
     }
 }
 
@@ -261,7 +282,7 @@ impl PhotoAtlasApp {
         }
         if let Some(folder) = &self.folder {
             self.last_clustering = None;
-            self.clustering = Some(ClusterJob::start(
+            self.clustering = Some(start_learning(
                 &self.locations,
                 folder.clone(),
                 self.waker.clone(),
@@ -270,8 +291,10 @@ impl PhotoAtlasApp {
     }
 
     pub(super) fn poll_clustering(&mut self) {
-        let Some(job) = &self.clustering else { return };
-        let Some(result) = job.poll() else { return };
+        let Some(task) = &mut self.clustering else {
+            return;
+        };
+        let Some(result) = task.poll() else { return };
         self.last_clustering = Some(match result {
             Ok(Some(summary)) => summary,
             Ok(None) => "Cancelled: the groups are as they were before.".into(),
@@ -296,19 +319,21 @@ impl PhotoAtlasApp {
             return;
         };
         let name = name.trim().to_string();
-        let Some(snap) = &self.snapshot else { return };
+        let (Some(snap), Some(folder)) = (&self.snapshot, &self.folder) else {
+            return;
+        };
         let Some(&cluster) = snap.cluster_ids.get(section) else {
             return;
         };
         if name.is_empty() {
             return;
         }
-        self.loader.request(LoaderRequest::RenameCluster {
+        let rename = Rename {
             folder: snap.folder.clone(),
             cluster,
             name,
-        });
-        self.request_reload();
+        };
+        self.loading.rename(rename, folder.clone());
     }
 }
 
@@ -318,25 +343,31 @@ impl PhotoAtlasApp {
         self.viewer = None;
         self.view = ViewMode::Similar;
         self.scroll_to = Some(0);
-        self.similar = super::Similar {
-            job: Some(crate::workers::SimilarJob::start(
+        if let Some(handle) = self.similar.job.take().and_then(|t| t.retire()) {
+            self.retired.push(handle);
+        }
+        self.similar = super::SimilarView {
+            job: Some(start_similar(
                 &self.locations,
                 photo.clone(),
                 self.waker.clone(),
             )),
             query: Some(photo),
-            ..super::Similar::default()
+            ..super::SimilarView::default()
         };
     }
 
     pub(super) fn poll_similar(&mut self) {
-        let Some(job) = &self.similar.job else { return };
-        let Some(result) = job.poll() else { return };
+        let Some(task) = &mut self.similar.job else {
+            return;
+        };
+        let Some(result) = task.poll() else { return };
         self.similar.job = None;
         let hits = match result {
-            Ok(hits) => hits,
+            Ok(Some(hits)) => hits,
+            Ok(None) => return,
             Err(e) => {
-                self.similar.error = Some(e);
+                self.similar.error = Some(e.to_string());
                 return;
             }
         };
@@ -358,7 +389,7 @@ impl PhotoAtlasApp {
             .and_then(|q| q.file_name())
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         self.similar.section = vec![IndexedGroup {
-            level: crate::grouping::GroupLevel::Event,
+            level: photo_atlas_core::grouping::GroupLevel::Section,
             key: "similar".into(),
             label: format!("Most like {name}"),
             photos,
@@ -374,7 +405,7 @@ impl PhotoAtlasApp {
         }
         let Some(snap) = &self.snapshot else { return };
         self.duplicates.error = None;
-        self.duplicates.job = Some(crate::workers::start_duplicates(
+        self.duplicates.job = Some(start_duplicates(
             &self.locations,
             snap.photos.clone(),
             self.waker.clone(),
@@ -382,26 +413,27 @@ impl PhotoAtlasApp {
     }
 
     pub(super) fn poll_duplicates(&mut self) {
-        let Some(job) = &self.duplicates.job else {
+        let Some(task) = &mut self.duplicates.job else {
             return;
         };
-        let Some(result) = job.poll() else { return };
+        let Some(result) = task.poll() else { return };
         self.duplicates.job = None;
         match result {
-            Ok(sets) => {
+            Ok(None) => {}
+            Ok(Some(sets)) => {
                 let sections = sets
                     .iter()
                     .enumerate()
                     .map(|(i, set)| IndexedGroup {
-                        level: crate::grouping::GroupLevel::Event,
+                        level: photo_atlas_core::grouping::GroupLevel::Section,
                         key: format!("duplicates-{i}"),
-                        label: crate::search::duplicates::label(set),
+                        label: photo_atlas_core::search::duplicates::label(set),
                         photos: set.photos.clone(),
                     })
                     .collect();
                 self.duplicates.sections = Some(sections);
             }
-            Err(e) => self.duplicates.error = Some(e),
+            Err(e) => self.duplicates.error = Some(e.to_string()),
         }
     }
 }

@@ -1,31 +1,34 @@
-//! The window: its state, and the one place where that state changes.
+//! The window's state, and the one place where that state changes.
 //!
-//! Each frame the UI draws from the state and pushes [`Command`]s; `apply` carries
-//! them out after drawing. Everything slow (catalog reads, scans, decoding) runs in
-//! [`crate::workers`] threads that wake the window when they have news, so the UI
-//! thread never reads a file or waits on a job.
+//! Each frame `ui` draws from the state and pushes [`Command`]s; `apply` carries
+//! them out after drawing (the frame itself is run by [`crate::window`]). Nothing
+//! here draws or knows eframe: this module never calls into `ui`. Everything slow
+//! (catalog reads, scans, decoding) runs in [`photo_atlas_core::tasks`] threads that
+//! wake the window when they have news, so the UI thread never reads a file or waits
+//! on a task.
 
 mod commands;
-mod screenshot;
+mod loading;
 mod textures;
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
+use std::thread::JoinHandle;
 use std::time::Instant;
 
 pub use commands::Command;
-pub use screenshot::ScreenshotOutcome;
 pub use textures::{TextureCache, ThumbSlot};
 
-use crate::imaging::ThumbnailCache;
-use crate::jobs::Waker;
-use crate::store::Locations;
-use crate::workers::{
-    ClusterJob, IndexedGroup, LibraryLoader, LibrarySnapshot, LoaderRequest, ScanJob,
+use photo_atlas_core::imaging::ThumbnailCache;
+use photo_atlas_core::jobs::Waker;
+use photo_atlas_core::store::Locations;
+use photo_atlas_core::tasks::{
+    DuplicatesTask, FolderSnapshot, IndexedGroup, LearnTask, RecentTask, ScanTask, SimilarTask,
+    start_recent,
 };
 
 /// The ways to browse a library; the sidebar lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ViewMode {
     All,
     Dates,
@@ -69,8 +72,6 @@ pub struct AppOptions {
     pub locations: Locations,
     pub folder: Option<PathBuf>,
     pub view: ViewMode,
-    /// Save a PNG of the window once everything visible is drawn, then quit.
-    pub screenshot: Option<PathBuf>,
     /// Open the photo with this index (capture order) in the viewer at start.
     pub open_photo: Option<usize>,
     /// Search for the photos most like this one once the folder is loaded.
@@ -87,8 +88,8 @@ pub struct Viewer {
 
 /// The Similar view's state.
 #[derive(Default)]
-pub struct Similar {
-    pub job: Option<crate::workers::SimilarJob>,
+pub struct SimilarView {
+    pub job: Option<SimilarTask>,
     /// The photo searched with (from the library or dropped from outside).
     pub query: Option<PathBuf>,
     /// The hits that are in the open folder, as one grid section, and their scores.
@@ -101,8 +102,8 @@ pub struct Similar {
 
 /// The Duplicates view's state.
 #[derive(Default)]
-pub struct Duplicates {
-    pub job: Option<crate::workers::Background<Vec<crate::search::duplicates::DuplicateSet>>>,
+pub struct DuplicatesView {
+    pub job: Option<DuplicatesTask>,
     /// One section per set (identical files first); `None` until searched.
     pub sections: Option<Vec<IndexedGroup>>,
     pub error: Option<String>,
@@ -112,21 +113,22 @@ pub struct Duplicates {
 pub struct PhotoAtlasApp {
     pub locations: Locations,
     pub thumbnail_files: ThumbnailCache,
-    loader: LibraryLoader,
-    pub snapshot: Option<LibrarySnapshot>,
+    loading: loading::Loading,
+    recent_folders: Option<RecentTask>,
+    pub snapshot: Option<FolderSnapshot>,
     /// One group holding every photo, for the "All photos" view.
     pub all_photos: Vec<IndexedGroup>,
     pub folder: Option<PathBuf>,
     pub recent: Vec<String>,
-    pub scan: Option<ScanJob>,
+    pub scan: Option<ScanTask>,
     /// Learning content clusters, when running.
-    pub clustering: Option<ClusterJob>,
+    pub clustering: Option<LearnTask>,
     /// What the last clustering job did, in words.
     pub last_clustering: Option<String>,
     /// The similar-photo search: the running job, and the last results.
-    pub similar: Similar,
+    pub similar: SimilarView,
     /// The duplicate sets of the open folder: the running search, then its sections.
-    pub duplicates: Duplicates,
+    pub duplicates: DuplicatesView,
     /// A cluster being renamed: (section in the Content view, the name being typed).
     pub renaming: Option<(usize, String)>,
     /// What the last finished scan did, in words.
@@ -140,32 +142,31 @@ pub struct PhotoAtlasApp {
     pub scroll_to: Option<usize>,
     /// A message for the user (an error, a hint), shown in the status bar.
     pub message: Option<String>,
+    /// The open folder could not be read (the grid says so instead of waiting).
+    pub load_failed: bool,
     pub commands: Vec<Command>,
     /// Asks for a repaint; handed to every job the window starts.
     waker: Waker,
     reload_requested: Option<Instant>,
-    /// Reloads asked of the loader, and the newest one it has answered.
-    reloads_requested: u64,
-    reloads_answered: u64,
+    /// Threads of tasks that were cancelled (another folder was opened), joined at shut-down.
+    retired: Vec<JoinHandle<()>>,
     folder_picker: Option<Receiver<Option<PathBuf>>>,
-    pub(crate) screenshot: Option<screenshot::ScreenshotState>,
     pending_open: Option<usize>,
     pending_similar: Option<PathBuf>,
 }
 
 impl PhotoAtlasApp {
     pub fn new(ctx: &egui::Context, options: AppOptions) -> Self {
-        crate::ui::theme::apply(ctx);
         let waker: Waker = {
             let ctx = ctx.clone();
             std::sync::Arc::new(move || ctx.request_repaint())
         };
-        let loader = LibraryLoader::start(options.locations.clone(), waker.clone());
-        loader.request(LoaderRequest::RecentFolders);
+        let recent_folders = Some(start_recent(&options.locations, waker.clone()));
         let mut app = Self {
             thumbnail_files: ThumbnailCache::new(options.locations.thumbnails()),
             locations: options.locations.clone(),
-            loader,
+            loading: loading::Loading::default(),
+            recent_folders,
             snapshot: None,
             all_photos: Vec::new(),
             folder: None,
@@ -174,8 +175,8 @@ impl PhotoAtlasApp {
             clustering: None,
             last_clustering: None,
             renaming: None,
-            similar: Similar::default(),
-            duplicates: Duplicates::default(),
+            similar: SimilarView::default(),
+            duplicates: DuplicatesView::default(),
             last_scan: None,
             view: options.view,
             textures: TextureCache::new(waker.clone()),
@@ -185,12 +186,11 @@ impl PhotoAtlasApp {
             thumb_size: 160.0,
             scroll_to: None,
             message: None,
+            load_failed: false,
             commands: Vec::new(),
             reload_requested: None,
-            reloads_requested: 0,
-            reloads_answered: 0,
+            retired: Vec::new(),
             folder_picker: None,
-            screenshot: options.screenshot.map(screenshot::ScreenshotState::new),
             pending_open: options.open_photo,
             pending_similar: options.find_similar,
         };
@@ -204,9 +204,46 @@ impl PhotoAtlasApp {
         self.scan.is_some()
     }
 
-    /// Takes in what the workers have finished since the last frame.
+    /// Takes in what the tasks have finished since the last frame, and what was
+    /// dropped on the window.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        self.poll_workers(ctx);
+        self.take_dropped_folder(ctx);
+    }
+
+    /// Carries out the commands the UI pushed this frame, then tidies up.
+    pub fn apply_commands(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(ctx, command);
+        }
+        self.textures.end_frame();
+    }
+
+    /// Whether everything the view shows is in: no scan or search running, the catalog
+    /// read since the last change, and every visible picture loaded (screenshots wait for it).
+    pub fn is_settled(&self) -> bool {
+        let viewer_ready = self
+            .viewer
+            .as_ref()
+            .is_none_or(|v| !matches!(v.image, ThumbSlot::Loading | ThumbSlot::Missing));
+        let folder_ready =
+            self.folder.is_none() || (self.snapshot.is_some() && self.is_up_to_date());
+        let searches_done = self.similar.job.is_none()
+            && self.duplicates.job.is_none()
+            && self.pending_similar.is_none();
+        let duplicates_ready =
+            self.view != ViewMode::Duplicates || self.duplicates.sections.is_some();
+        !self.is_scanning()
+            && folder_ready
+            && self.textures.pending() == 0
+            && viewer_ready
+            && searches_done
+            && duplicates_ready
+    }
+
     fn poll_workers(&mut self, ctx: &egui::Context) {
-        self.receive_loader_replies();
+        self.receive_loads();
+        self.receive_recent_folders();
         self.poll_scan();
         self.poll_clustering();
         self.poll_similar();
@@ -230,11 +267,7 @@ impl PhotoAtlasApp {
 
     fn request_reload(&mut self) {
         if let Some(folder) = &self.folder {
-            self.reloads_requested += 1;
-            self.loader.request(LoaderRequest::Folder(
-                folder.clone(),
-                self.reloads_requested,
-            ));
+            self.loading.request(folder.clone());
             self.reload_requested = Some(Instant::now());
         }
     }
@@ -242,52 +275,57 @@ impl PhotoAtlasApp {
     /// Whether the catalog has been read since the last reload was asked for (after a
     /// scan ends, the snapshot on screen may still be the one from before it).
     pub fn is_up_to_date(&self) -> bool {
-        self.reloads_answered >= self.reloads_requested
+        self.loading.is_up_to_date()
     }
-}
 
-impl eframe::App for PhotoAtlasApp {
-    /// In screenshot mode the pointer is ignored, so no hover or tooltip lands in the picture.
-    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
-        if self.screenshot.is_some() {
-            raw_input.events.retain(|e| {
-                !matches!(
-                    e,
-                    egui::Event::PointerMoved(_) | egui::Event::PointerButton { .. }
-                )
-            });
-            raw_input.events.push(egui::Event::PointerGone);
+    /// Cancels every task of the open folder (another one is being opened, or the
+    /// window closes); their threads are joined at shut-down.
+    fn retire_tasks(&mut self) {
+        let handles = [
+            self.scan.take().and_then(|t| t.retire()),
+            self.clustering.take().and_then(|t| t.retire()),
+            self.similar.job.take().and_then(|t| t.retire()),
+            self.duplicates.job.take().and_then(|t| t.retire()),
+            self.loading.retire(),
+        ];
+        self.retired.extend(handles.into_iter().flatten());
+        self.retired.retain(|h| !h.is_finished());
+    }
+
+    /// Cancels every task and waits for their threads to end (the window is closing).
+    pub fn shut_down(&mut self) {
+        self.retire_tasks();
+        if let Some(t) = self.recent_folders.take().and_then(|t| t.retire()) {
+            self.retired.push(t);
+        }
+        for handle in self.retired.drain(..) {
+            let _ = handle.join();
         }
     }
 
-    fn update(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.frame(ctx);
-    }
-}
-
-impl PhotoAtlasApp {
-    /// One frame: take in the workers' news, draw, apply the commands, tidy up.
-    pub fn frame(&mut self, ctx: &egui::Context) {
-        self.poll_workers(ctx);
-        self.take_dropped_folder(ctx);
-        crate::ui::draw(self, ctx);
-        for command in std::mem::take(&mut self.commands) {
-            self.apply(ctx, command);
+    /// Tasks running now, by thread name (the status of a test or a screenshot).
+    pub fn running_tasks(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        names.extend(self.scan.as_ref().map(|t| t.name()));
+        names.extend(self.clustering.as_ref().map(|t| t.name()));
+        names.extend(self.similar.job.as_ref().map(|t| t.name()));
+        names.extend(self.duplicates.job.as_ref().map(|t| t.name()));
+        if self.loading.is_busy() {
+            names.push("library-loader");
         }
-        self.textures.end_frame();
-        screenshot::step(self, ctx);
+        names
     }
 }
 
 /// The grid's sections for a view: days (and "No date"), events, or everything.
 pub fn sections_of<'a>(
-    snap: &'a LibrarySnapshot,
+    snap: &'a FolderSnapshot,
     all: &'a [IndexedGroup],
     similar: &'a [IndexedGroup],
     duplicates: &'a [IndexedGroup],
     view: ViewMode,
 ) -> Vec<&'a IndexedGroup> {
-    use crate::grouping::GroupLevel;
+    use photo_atlas_core::grouping::GroupLevel;
     match view {
         ViewMode::All => all.iter().collect(),
         ViewMode::Dates => snap
@@ -301,35 +339,4 @@ pub fn sections_of<'a>(
         ViewMode::Similar => similar.iter().collect(),
         ViewMode::Duplicates => duplicates.iter().collect(),
     }
-}
-
-/// Opens the window and runs it until it is closed.
-pub fn run_window(options: AppOptions) -> anyhow::Result<Option<ScreenshotOutcome>> {
-    let icon = crate::ui::theme::app_icon();
-    let viewport = egui::ViewportBuilder::default()
-        .with_title("Photo Atlas")
-        .with_inner_size([1280.0, 800.0])
-        .with_min_inner_size([640.0, 400.0])
-        .with_drag_and_drop(true)
-        .with_icon(icon);
-    let native = eframe::NativeOptions {
-        viewport,
-        ..Default::default()
-    };
-    // One slot shared by the app (which fills it) and this function (which reads it).
-    let outcome: std::sync::Arc<std::sync::Mutex<Option<ScreenshotOutcome>>> = Default::default();
-    let slot = outcome.clone();
-    eframe::run_native(
-        "Photo Atlas",
-        native,
-        Box::new(move |cc| {
-            let mut app = PhotoAtlasApp::new(&cc.egui_ctx, options);
-            if let Some(s) = &mut app.screenshot {
-                s.outcome = slot;
-            }
-            Ok(Box::new(app))
-        }),
-    )
-    .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))?;
-    Ok(outcome.lock().ok().and_then(|o| o.clone()))
 }

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use egui::{ColorImage, TextureHandle, TextureOptions};
 
-use crate::jobs::Waker;
-use crate::workers::{ImageLoader, ImageSource};
+use photo_atlas_core::jobs::Waker;
+use photo_atlas_core::tasks::{ImageLoader, ImageSource};
 
 /// Thumbnails kept on the GPU at most (256 px each: about 50 MB).
 const MAX_TEXTURES: usize = 800;

@@ -10,15 +10,16 @@ use std::time::Instant;
 
 use serde_json::json;
 
+use super::flags::{AutoencoderFlag, DeviceFlag, FeaturesFlag};
 use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
-use crate::jobs::CancelToken;
-use crate::ml::device::{DeviceChoice, choose};
-use crate::ml::library::{FeatureSource, FolderJob, JobProgress, cluster_folder};
-use crate::ml::network::{Architecture, AutoencoderChoice};
-use crate::ml::pipeline::KChoice;
-use crate::ml::train::TrainConfig;
-use crate::store::{Catalog, Locations};
+use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::ml::device::{Device, choose};
+use photo_atlas_core::ml::learn::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use photo_atlas_core::ml::network::{Architecture, AutoencoderChoice};
+use photo_atlas_core::ml::pipeline::KChoice;
+use photo_atlas_core::ml::train::TrainConfig;
+use photo_atlas_core::store::{Catalog, Locations};
 
 /// Parses `--k`: "auto" or a number of clusters.
 pub fn parse_k(text: &str) -> Result<KChoice, String> {
@@ -38,29 +39,33 @@ pub fn parse_k(text: &str) -> Result<KChoice, String> {
 pub struct LearnArgs {
     /// What to learn from.
     #[arg(long = "features", value_enum, default_value = "backbone")]
-    pub source: FeatureSource,
+    pub source: FeaturesFlag,
     /// Where to run the networks.
     #[arg(long, value_enum, default_value = "auto")]
-    pub device: DeviceChoice,
+    pub device: DeviceFlag,
     /// Which autoencoder learns the groups: dense, or convolutional (pixels only;
     /// `auto` takes it for pixels on an NVIDIA GPU).
     #[arg(long, value_enum, default_value = "auto")]
-    pub autoencoder: AutoencoderChoice,
+    pub autoencoder: AutoencoderFlag,
     /// Seed of every random choice; the same seed gives the same clusters.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 }
 
+impl LearnArgs {
+    /// What the clusters are learned from, as the engine names it.
+    pub fn source(&self) -> FeatureSource {
+        self.source.into()
+    }
+}
+
 /// The device (said on stderr) and the autoencoder `args` ask for; a convolutional
 /// one on the CPU comes with a warning that it is slow.
-pub fn device_and_architecture(
-    args: &LearnArgs,
-) -> anyhow::Result<(candle_core::Device, Architecture)> {
-    let (device, message) = choose(args.device)?;
+pub fn device_and_architecture(args: &LearnArgs) -> anyhow::Result<(Device, Architecture)> {
+    let (device, message) = choose(args.device.into())?;
     eprintln!("{message}");
-    let pixels = args.source == FeatureSource::Pixels;
-    let architecture = args
-        .autoencoder
+    let pixels = args.source() == FeatureSource::Pixels;
+    let architecture = AutoencoderChoice::from(args.autoencoder)
         .resolve(pixels, &device)
         .map_err(anyhow::Error::msg)?;
     if architecture == Architecture::Conv && device.is_cpu() {
@@ -73,7 +78,7 @@ pub fn device_and_architecture(
 }
 
 /// Whether the guard kept the refinement, and the figures it judged by.
-fn refinement_verdict(c: &crate::ml::pipeline::Clustering) -> String {
+fn refinement_verdict(c: &photo_atlas_core::ml::pipeline::Clustering) -> String {
     let (silhouette, effective) = (c.silhouettes, c.effective_clusters);
     let figures = format!(
         "silhouette {:.3} vs {:.3}, effective clusters {:.1} vs {:.1}",
@@ -102,7 +107,7 @@ pub fn run(
     let scan_seconds = scan_clock.elapsed().as_secs_f64();
     let photos = catalog.photos_under(&report.folder)?;
     let job = FolderJob {
-        source: args.source,
+        source: args.source(),
         architecture,
         k,
         seed: args.seed,
@@ -153,13 +158,17 @@ pub fn run(
         .collect();
     sizes.sort_by_key(|&(count, _)| std::cmp::Reverse(count));
     for (count, name) in sizes {
-        writeln!(out, "{name} · {}", crate::ui::count_label(count, "photo"))?;
+        writeln!(
+            out,
+            "{name} · {}",
+            photo_atlas_core::grouping::count_label(count, "photo")
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Where the time went: "scan 1.0 s, features 20.0 s (2000 computed, 0 cached), pretrain …".
-fn stage_times(scan_seconds: f64, outcome: &crate::ml::library::FolderOutcome) -> String {
+fn stage_times(scan_seconds: f64, outcome: &photo_atlas_core::ml::learn::FolderOutcome) -> String {
     let r = &outcome.report;
     let mut parts = vec![
         format!("scan {scan_seconds:.1} s"),
@@ -185,7 +194,7 @@ pub fn print_clusters(
     let Some(saved) = catalog.clusters(folder)? else {
         anyhow::bail!("this folder has not been clustered yet; run `photo-atlas cluster {folder}`");
     };
-    let mut groups: Vec<(usize, Vec<&crate::store::ClusterMember>)> = Vec::new();
+    let mut groups: Vec<(usize, Vec<&photo_atlas_core::store::ClusterMember>)> = Vec::new();
     for m in &saved.members {
         match groups.last_mut() {
             Some((c, list)) if *c == m.cluster => list.push(m),
@@ -212,7 +221,7 @@ pub fn print_clusters(
             writeln!(
                 out,
                 "{name} · {}",
-                crate::ui::count_label(members.len(), "photo")
+                photo_atlas_core::grouping::count_label(members.len(), "photo")
             )?;
         }
     }

@@ -16,14 +16,14 @@ use serde_json::{Value, json};
 use super::cluster_cmd::{LearnArgs, device_and_architecture};
 use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
-use crate::jobs::CancelToken;
-use crate::ml::efficientnet::EfficientNetLite0;
-use crate::ml::kmeans::kmeans;
-use crate::ml::library::{FeatureSource, JobProgress, library_features};
-use crate::ml::metrics::{accuracy, ari, nmi, precision_at_k, precision_at_k_blended};
-use crate::ml::pipeline::{ClusterJob, KChoice, cluster, prepare};
-use crate::ml::train::TrainConfig;
-use crate::store::{Catalog, Locations};
+use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::ml::efficientnet::EfficientNetLite0;
+use photo_atlas_core::ml::kmeans::kmeans;
+use photo_atlas_core::ml::learn::{FeatureSource, JobProgress, folder_features};
+use photo_atlas_core::ml::metrics::{accuracy, ari, nmi, precision_at_k, precision_at_k_blended};
+use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster, prepare};
+use photo_atlas_core::ml::train::TrainConfig;
+use photo_atlas_core::store::{Catalog, Locations};
 
 /// `path,label` rows, paths relative to the folder; a header row is skipped.
 fn read_labels(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
@@ -78,10 +78,10 @@ pub fn run(
     let view = ProgressView::job(progress.clone());
     let net = EfficientNetLite0::load_shipped(&device)?;
     let clock = Instant::now();
-    let features = library_features(
+    let features = folder_features(
         catalog,
         &photos,
-        args.source,
+        args.source(),
         &net,
         &device,
         &CancelToken::new(),
@@ -107,7 +107,7 @@ pub fn run(
     let job = ClusterJob {
         k: KChoice::Fixed(k),
         seed: args.seed,
-        pixels: args.source == FeatureSource::Pixels,
+        pixels: args.source() == FeatureSource::Pixels,
         architecture,
         config: TrainConfig::default(),
         previous: None,
@@ -123,7 +123,7 @@ pub fn run(
         "autoencoder": architecture.as_str(),
         "n": features.photos.len(),
         "k": k,
-        "features": args.source.as_str(),
+        "features": args.source().as_str(),
         "methods": {
             "kmeans_features": scores(&truth, &on_features.labels),
             "ae_kmeans": scores(&truth, &result.ae_kmeans),

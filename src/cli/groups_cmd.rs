@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{GroupBy, json, scan_cmd::scan_with_progress};
-use crate::grouping::places::{ClusterOptions, find_places};
-use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
-use crate::store::{Catalog, Locations, PhotoRecord};
+use photo_atlas_core::grouping::places::{ClusterOptions, find_places};
+use photo_atlas_core::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
+use photo_atlas_core::store::{Catalog, Locations, PhotoRecord};
 
 pub fn run(
     catalog: &mut Catalog,
@@ -57,7 +57,7 @@ fn print_places(
                 0 => String::new(),
                 n => format!(" (+{n} inferred)"),
             };
-            let count = crate::ui::count_label(place.photos.len(), "photo");
+            let count = photo_atlas_core::grouping::count_label(place.photos.len(), "photo");
             writeln!(out, "{} · {count}{inferred}", place.name)?;
         }
     }
@@ -68,7 +68,7 @@ fn print_places(
             writeln!(
                 out,
                 "No location · {}",
-                crate::ui::count_label(found.no_location.len(), "photo")
+                photo_atlas_core::grouping::count_label(found.no_location.len(), "photo")
             )?;
         }
     }
@@ -81,12 +81,14 @@ fn print_duplicates(
     as_json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let sets = crate::search::duplicates::find_duplicates(catalog, photos)?;
+    let never = photo_atlas_core::jobs::CancelToken::new();
+    let sets = photo_atlas_core::search::duplicates::find_duplicates(catalog, photos, &never)?
+        .unwrap_or_default();
     if sets.is_empty() {
         eprintln!("No duplicates found.");
     }
     for (i, set) in sets.iter().enumerate() {
-        let label = crate::search::duplicates::label(set);
+        let label = photo_atlas_core::search::duplicates::label(set);
         if as_json {
             let value = serde_json::json!({
                 "label": label,
@@ -102,7 +104,7 @@ fn print_duplicates(
             writeln!(
                 out,
                 "{label} · {}",
-                crate::ui::count_label(set.photos.len(), "photo")
+                photo_atlas_core::grouping::count_label(set.photos.len(), "photo")
             )?;
             for &p in &set.photos {
                 writeln!(out, "    {}", photos[p].path)?;

@@ -2,10 +2,10 @@
 
 use serde_json::{Value, json};
 
-use crate::grouping::Group;
-use crate::grouping::places::Place;
-use crate::library::Problem;
-use crate::store::PhotoRecord;
+use photo_atlas_core::grouping::Group;
+use photo_atlas_core::grouping::places::Place;
+use photo_atlas_core::library::Problem;
+use photo_atlas_core::store::PhotoRecord;
 
 /// One catalogued file, as `scan --json` prints it.
 pub fn photo(p: &PhotoRecord) -> Value {

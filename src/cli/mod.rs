@@ -3,8 +3,10 @@
 
 mod cluster_cmd;
 mod eval_cmd;
+mod flags;
 mod groups_cmd;
 mod json;
+mod logger;
 mod progress;
 mod scan_cmd;
 mod similar_cmd;
@@ -14,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::store::{Catalog, Locations};
+use photo_atlas_core::store::{Catalog, Locations};
 
 /// Photo Atlas: organise a folder of photos by date, place and content.
 #[derive(Debug, Parser)]
@@ -25,7 +27,7 @@ pub struct Cli {
     pub catalog: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<CliCommand>,
 
     /// A folder to open in the window.
     pub folder: Option<PathBuf>,
@@ -36,7 +38,7 @@ pub struct Cli {
 
     /// The view the window starts in.
     #[arg(long, value_enum, default_value = "all")]
-    pub view: crate::app::ViewMode,
+    pub view: flags::ViewFlag,
 
     /// Open the photo with this index (0 = the oldest) in the viewer at start.
     #[arg(long, value_name = "N")]
@@ -48,7 +50,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub enum CliCommand {
     /// Scan a folder into the catalog: metadata, and thumbnails unless told not to.
     Scan {
         folder: PathBuf,
@@ -74,7 +76,7 @@ pub enum Command {
         folder: PathBuf,
         /// The number of clusters, or "auto" to choose it.
         #[arg(long, default_value = "auto", value_parser = cluster_cmd::parse_k)]
-        k: crate::ml::pipeline::KChoice,
+        k: photo_atlas_core::ml::pipeline::KChoice,
         #[command(flatten)]
         learn: cluster_cmd::LearnArgs,
     },
@@ -89,7 +91,7 @@ pub enum Command {
         json: bool,
         /// Where to run the networks (for a photo that has to be encoded).
         #[arg(long, value_enum, default_value = "auto")]
-        device: crate::ml::device::DeviceChoice,
+        device: flags::DeviceFlag,
     },
     /// Score the clustering against known labels (NMI, ARI, accuracy, precision@10).
     Eval {
@@ -121,6 +123,7 @@ pub enum GroupBy {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    logger::install();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -134,7 +137,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let locations = Locations::resolve(cli.catalog.clone())?;
     match cli.command {
-        Some(Command::Scan {
+        Some(CliCommand::Scan {
             folder,
             json,
             no_thumbnails,
@@ -142,24 +145,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut catalog = open_catalog(&locations)?;
             scan_cmd::run(&mut catalog, &locations, &folder, json, !no_thumbnails)
         }
-        Some(Command::Groups { folder, by, json }) => {
+        Some(CliCommand::Groups { folder, by, json }) => {
             let mut catalog = open_catalog(&locations)?;
             groups_cmd::run(&mut catalog, &locations, &folder, by, json)
         }
-        Some(Command::Cluster { folder, k, learn }) => {
+        Some(CliCommand::Cluster { folder, k, learn }) => {
             let mut catalog = open_catalog(&locations)?;
             cluster_cmd::run(&mut catalog, &locations, &folder, k, &learn)
         }
-        Some(Command::Similar {
+        Some(CliCommand::Similar {
             photo,
             k,
             json,
             device,
         }) => {
             let catalog = open_catalog(&locations)?;
-            similar_cmd::run(&catalog, &photo, k, device, json)
+            similar_cmd::run(&catalog, &photo, k, device.into(), json)
         }
-        Some(Command::Eval {
+        Some(CliCommand::Eval {
             folder,
             labels,
             json,
@@ -189,12 +192,11 @@ fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
     let options = crate::app::AppOptions {
         locations,
         folder,
-        view: cli.view,
-        screenshot: cli.screenshot.clone(),
+        view: cli.view.into(),
         open_photo: cli.open_photo,
         find_similar: cli.find_similar,
     };
-    let outcome = crate::app::run_window(options)?;
+    let outcome = crate::window::run(options, cli.screenshot.clone())?;
     match (cli.screenshot, outcome) {
         (None, _) => Ok(ExitCode::SUCCESS),
         (Some(_), Some(Ok(path))) => {

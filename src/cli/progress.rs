@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::jobs::{ScanProgress, ScanStage};
-use crate::ml::library::JobProgress;
+use photo_atlas_core::jobs::{ScanProgress, ScanStage};
+use photo_atlas_core::ml::learn::JobProgress;
 
 /// A bar redrawn ten times a second by `update` until dropped.
 pub struct ProgressView {
@@ -87,7 +87,7 @@ fn draw_scan(progress: &ScanProgress, bar: &ProgressBar) {
 }
 
 fn draw_job(progress: &JobProgress, bar: &ProgressBar) {
-    use crate::ml::train::Stage;
+    use photo_atlas_core::ml::train::Stage;
     use std::sync::atomic::Ordering::Relaxed;
     let stage = progress.train.stage();
     let (done, total) = if stage == Stage::Features {

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use super::{json, progress::ProgressView};
-use crate::imaging::ThumbnailCache;
-use crate::jobs::{CancelToken, ScanProgress};
-use crate::scanner::{ScanOptions, ScanReport, scan};
-use crate::store::{Catalog, Locations};
+use photo_atlas_core::imaging::ThumbnailCache;
+use photo_atlas_core::jobs::{CancelToken, ScanProgress};
+use photo_atlas_core::scanner::{ScanOptions, ScanReport, scan};
+use photo_atlas_core::store::{Catalog, Locations};
 
 /// Scans with a progress bar on stderr; shared by `scan` and `groups`.
 pub fn scan_with_progress(

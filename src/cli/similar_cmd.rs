@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::ml::device::{DeviceChoice, choose};
-use crate::search::library::similar_photos;
-use crate::store::Catalog;
+use photo_atlas_core::ml::device::{DeviceChoice, choose};
+use photo_atlas_core::search::similar::similar_photos;
+use photo_atlas_core::store::Catalog;
 
 pub fn run(
     catalog: &Catalog,
@@ -21,7 +21,8 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let (device, _) = choose(device)?;
     // One query: a brute-force scan is faster than building an approximate index.
-    let hits = similar_photos(catalog, photo, k, &device, false)?;
+    let never = photo_atlas_core::jobs::CancelToken::new();
+    let hits = similar_photos(catalog, photo, k, &device, false, &never)?.unwrap_or_default();
     let mut out = std::io::stdout().lock();
     for hit in hits {
         if as_json {

@@ -7,8 +7,9 @@ use std::sync::atomic::Ordering::Relaxed;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::app::{Command, PhotoAtlasApp};
-use crate::ml::train::Stage;
-use crate::workers::{ClusterJob, LibrarySnapshot};
+use photo_atlas_core::ml::learn::JobProgress;
+use photo_atlas_core::ml::train::Stage;
+use photo_atlas_core::tasks::{FolderSnapshot, LearnTask};
 
 use super::count_label;
 
@@ -45,7 +46,7 @@ fn invitation(ui: &mut egui::Ui, scanning: bool, photos: usize, commands: &mut V
 
 fn summary(
     ui: &mut egui::Ui,
-    snap: &LibrarySnapshot,
+    snap: &FolderSnapshot,
     last: Option<&str>,
     commands: &mut Vec<Command>,
 ) {
@@ -79,11 +80,12 @@ fn summary(
     });
 }
 
-fn progress(ui: &mut egui::Ui, job: &ClusterJob, commands: &mut Vec<Command>) {
-    let train = &job.progress.train;
+fn progress(ui: &mut egui::Ui, task: &LearnTask, commands: &mut Vec<Command>) {
+    let progress = task.progress();
+    let train = &progress.train;
     let stage = train.stage();
     let (done, total) = if stage == Stage::Features {
-        let f = &job.progress.features;
+        let f = &progress.features;
         (f.computed.load(Relaxed), f.to_compute.load(Relaxed))
     } else {
         (train.done.load(Relaxed), train.total.load(Relaxed))
@@ -101,15 +103,14 @@ fn progress(ui: &mut egui::Ui, job: &ClusterJob, commands: &mut Vec<Command>) {
         if ui.button("Cancel").clicked() {
             commands.push(Command::CancelClustering);
         }
-        ui.label(egui::RichText::new(&job.device).weak());
+        ui.label(egui::RichText::new(progress.device().unwrap_or_default()).weak());
     });
-    loss_plot(ui, job);
+    loss_plot(ui, progress);
 }
 
 /// The training loss per epoch (pretraining) and per target update (refinement).
-fn loss_plot(ui: &mut egui::Ui, job: &ClusterJob) {
-    let losses = job
-        .progress
+fn loss_plot(ui: &mut egui::Ui, progress: &JobProgress) {
+    let losses = progress
         .train
         .losses
         .lock()
@@ -144,7 +145,7 @@ fn loss_plot(ui: &mut egui::Ui, job: &ClusterJob) {
 }
 
 /// The clusters in the sidebar; a right click offers Rename.
-pub fn sidebar_list(ui: &mut egui::Ui, snap: &LibrarySnapshot, commands: &mut Vec<Command>) {
+pub fn sidebar_list(ui: &mut egui::Ui, snap: &FolderSnapshot, commands: &mut Vec<Command>) {
     if snap.by_cluster.is_empty() {
         ui.label(egui::RichText::new("No groups yet.").weak());
         return;

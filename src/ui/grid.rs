@@ -4,8 +4,8 @@
 use egui::{Color32, CornerRadius, Rect, Sense, Stroke, Vec2, WidgetInfo, WidgetType, pos2, vec2};
 
 use crate::app::{Command, PhotoAtlasApp, ThumbSlot, sections_of};
-use crate::store::{PhotoRecord, ThumbStatus};
-use crate::workers::ImageSource;
+use photo_atlas_core::store::{PhotoRecord, ThumbStatus};
+use photo_atlas_core::tasks::ImageSource;
 
 const GAP: f32 = 6.0;
 const HEADER_HEIGHT: f32 = 40.0;
@@ -56,10 +56,17 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         scan,
         similar,
         duplicates,
+        load_failed,
         ..
     } = app;
     let Some(snap) = snapshot.as_ref() else {
-        ui.centered_and_justified(|ui| ui.add(egui::Spinner::new().size(32.0)));
+        if *load_failed {
+            ui.centered_and_justified(|ui| {
+                ui.label("Nothing to show: this folder could not be read.")
+            });
+        } else {
+            ui.centered_and_justified(|ui| ui.add(egui::Spinner::new().size(32.0)));
+        }
         return;
     };
     let nothing_yet = match *view {
@@ -156,7 +163,7 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
 
 fn thumbnail_slot(
     textures: &mut crate::app::TextureCache,
-    files: &crate::imaging::ThumbnailCache,
+    files: &photo_atlas_core::imaging::ThumbnailCache,
     photo: &PhotoRecord,
 ) -> ThumbSlot {
     if photo.thumb != ThumbStatus::Ok {

@@ -13,6 +13,7 @@ mod viewer;
 pub mod world_map;
 
 use crate::app::PhotoAtlasApp;
+pub use photo_atlas_core::grouping::count_label;
 
 /// Draws one frame.
 pub fn draw(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
@@ -64,27 +65,4 @@ fn drop_hint(ctx: &egui::Context) {
         egui::FontId::proportional(28.0),
         egui::Color32::WHITE,
     );
-}
-
-/// "1 photo", "4,317 photos".
-pub fn count_label(n: usize, noun: &str) -> String {
-    let digits = n.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    format!("{grouped} {noun}{}", if n == 1 { "" } else { "s" })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(super::count_label(1, "photo"), "1 photo");
-        assert_eq!(super::count_label(4317, "photo"), "4,317 photos");
-        assert_eq!(super::count_label(100_000, "photo"), "100,000 photos");
-    }
 }

@@ -2,8 +2,8 @@
 //! and the groups of the current way, which scroll the grid.
 
 use crate::app::{Command, PhotoAtlasApp, ViewMode};
-use crate::grouping::GroupLevel;
-use crate::workers::IndexedGroup;
+use photo_atlas_core::grouping::GroupLevel;
+use photo_atlas_core::tasks::IndexedGroup;
 
 use super::count_label;
 
@@ -151,7 +151,7 @@ fn months(
 /// Countries fold open onto their places (open at first when there are few); "No location" last.
 fn place_tree(
     ui: &mut egui::Ui,
-    snap: &crate::workers::LibrarySnapshot,
+    snap: &photo_atlas_core::tasks::FolderSnapshot,
     commands: &mut Vec<Command>,
 ) {
     let open = snap.place_info.len() <= 30;
@@ -167,7 +167,7 @@ fn place_tree(
     if let Some(last) = snap
         .by_place
         .last()
-        .filter(|g| g.level == GroupLevel::Undated)
+        .filter(|g| g.level == GroupLevel::NoLocation)
     {
         group_link(ui, last, snap.by_place.len() - 1, commands);
     }

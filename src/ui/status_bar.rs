@@ -2,7 +2,8 @@
 //! the library, and the problems count that opens the problems panel.
 
 use crate::app::{Command, PhotoAtlasApp};
-use crate::jobs::{ScanProgress, ScanStage};
+use photo_atlas_core::jobs::{ScanProgress, ScanStage};
+use photo_atlas_core::tasks::ScanTask;
 
 use super::count_label;
 
@@ -13,9 +14,11 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
             ui.horizontal_centered(|ui| {
                 if let Some(job) = &app.scan {
                     scan_progress(ui, job, &mut app.commands);
-                } else if let Some(snap) = &app.snapshot {
-                    ui.label(count_label(snap.photos.len(), "photo"));
-                    ui.label(egui::RichText::new(&snap.folder).weak());
+                } else {
+                    if let Some(snap) = &app.snapshot {
+                        ui.label(count_label(snap.photos.len(), "photo"));
+                        ui.label(egui::RichText::new(&snap.folder).weak());
+                    }
                     if let Some(last) = &app.last_scan {
                         ui.label(egui::RichText::new(last).weak());
                     }
@@ -30,8 +33,8 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
         });
 }
 
-fn scan_progress(ui: &mut egui::Ui, job: &crate::workers::ScanJob, commands: &mut Vec<Command>) {
-    let p = &job.progress;
+fn scan_progress(ui: &mut egui::Ui, job: &ScanTask, commands: &mut Vec<Command>) {
+    let p = job.progress();
     let (done, total) = (ScanProgress::get(&p.read), ScanProgress::get(&p.to_read));
     let text = match (p.stage(), job.rate_and_eta()) {
         (ScanStage::Walking, _) => {

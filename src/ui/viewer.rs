@@ -5,9 +5,9 @@
 use egui::{Color32, Rect, Sense, pos2};
 
 use crate::app::{Command, PhotoAtlasApp, ThumbSlot};
-use crate::metadata::DateSource;
-use crate::store::PhotoRecord;
-use crate::workers::ImageSource;
+use photo_atlas_core::metadata::DateSource;
+use photo_atlas_core::store::PhotoRecord;
+use photo_atlas_core::tasks::ImageSource;
 
 /// Longest side of the picture the viewer loads.
 const VIEW_SIZE: u32 = 2560;

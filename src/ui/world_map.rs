@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use egui::{Color32, Pos2, Rect, Sense, Stroke, pos2, vec2};
 
 use crate::app::Command;
-use crate::workers::LibrarySnapshot;
+use photo_atlas_core::tasks::FolderSnapshot;
 
 /// Country borders as polylines of (lon, lat), decoded once from the TopoJSON asset.
 static OUTLINES: LazyLock<Vec<Vec<[f64; 2]>>> = LazyLock::new(|| {
@@ -48,7 +48,7 @@ pub fn decode_topojson_arcs(text: &str) -> Option<Vec<Vec<[f64; 2]>>> {
 
 /// The part of the world to show: the places' extent with a margin, at least 40° wide,
 /// widened to the panel's aspect so a degree of longitude and of latitude look alike.
-fn view_bounds(snap: &LibrarySnapshot, aspect: f64) -> [f64; 4] {
+fn view_bounds(snap: &FolderSnapshot, aspect: f64) -> [f64; 4] {
     let (mut w, mut s, mut e, mut n) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
     for p in &snap.place_info {
         (w, s, e, n) = (w.min(p.lon), s.min(p.lat), e.max(p.lon), n.max(p.lat));
@@ -70,7 +70,7 @@ fn view_bounds(snap: &LibrarySnapshot, aspect: f64) -> [f64; 4] {
 }
 
 /// Draws the map in `height` points; pushes a command when a place is clicked.
-pub fn show(ui: &mut egui::Ui, snap: &LibrarySnapshot, height: f32, commands: &mut Vec<Command>) {
+pub fn show(ui: &mut egui::Ui, snap: &FolderSnapshot, height: f32, commands: &mut Vec<Command>) {
     let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
     let [w, s, e, n] = view_bounds(snap, f64::from(rect.width() / rect.height().max(1.0)));
     let project = |lon: f64, lat: f64| -> Pos2 {
@@ -145,7 +145,7 @@ const PER_DOT_WIDGETS: usize = 200;
 
 fn dot_widgets(
     ui: &mut egui::Ui,
-    snap: &LibrarySnapshot,
+    snap: &FolderSnapshot,
     dots: &[(Pos2, f32)],
     commands: &mut Vec<Command>,
 ) -> Option<usize> {
@@ -170,7 +170,7 @@ fn dot_widgets(
 fn map_wide_hit_test(
     ui: &mut egui::Ui,
     rect: Rect,
-    snap: &LibrarySnapshot,
+    snap: &FolderSnapshot,
     dots: &[(Pos2, f32)],
     commands: &mut Vec<Command>,
 ) -> Option<usize> {

@@ -1,0 +1,107 @@
+//! Turning a list of catalogued photos into groups a person browses: a date tree
+//! (year, month, day), events (runs of photos split at unusually long gaps) and
+//! places (GPS clusters named offline). Later: semantic clusters.
+
+mod dates;
+mod events;
+mod labels;
+pub mod places;
+
+pub use dates::group_by_date;
+pub use events::{EventOptions, group_by_event};
+pub use labels::{count_label, day_label, range_label};
+
+use crate::metadata::Timestamp;
+use crate::store::PhotoRecord;
+
+/// What kind of group a group is: a depth in the date tree, an event, a place, or
+/// one of the window's other sections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupLevel {
+    Year,
+    Month,
+    Day,
+    Event,
+    /// A place (GPS cluster).
+    Place,
+    /// Photos without a location ("No location", after the places).
+    NoLocation,
+    /// Photos without any date (rare: only when even the file time is unknown).
+    Undated,
+    /// Any other section of a view: all photos, a content group, similar photos, a
+    /// duplicates set.
+    Section,
+}
+
+impl GroupLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Year => "year",
+            Self::Month => "month",
+            Self::Day => "day",
+            Self::Event => "event",
+            Self::Place => "place",
+            Self::NoLocation => "no_location",
+            Self::Undated => "undated",
+            Self::Section => "section",
+        }
+    }
+}
+
+/// A named set of photos, in capture order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    pub level: GroupLevel,
+    /// Stable key: `2019`, `2019-07`, `2019-07-13`, or the event's first photo time.
+    pub key: String,
+    pub label: String,
+    /// Absolute paths, oldest first.
+    pub photos: Vec<String>,
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+}
+
+/// Dated photos sorted by capture time (then path), and the undated ones.
+fn sort_by_time(photos: &[PhotoRecord]) -> (Vec<(&PhotoRecord, Timestamp)>, Vec<&PhotoRecord>) {
+    let mut dated: Vec<_> = photos
+        .iter()
+        .filter_map(|p| p.taken.map(|t| (p, t.at)))
+        .collect();
+    dated.sort_by(|a, b| {
+        a.1.local
+            .cmp(&b.1.local)
+            .then_with(|| a.0.path.cmp(&b.0.path))
+    });
+    let undated = photos.iter().filter(|p| p.taken.is_none()).collect();
+    (dated, undated)
+}
+
+fn undated_group(undated: &[&PhotoRecord]) -> Option<Group> {
+    (!undated.is_empty()).then(|| Group {
+        level: GroupLevel::Undated,
+        key: "undated".into(),
+        label: "No date".into(),
+        photos: undated.iter().map(|p| p.path.clone()).collect(),
+        start: None,
+        end: None,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::metadata::{CaptureTime, DateSource, parse_exif_datetime};
+    use crate::store::PhotoRecord;
+
+    /// A photo taken at `when` (`YYYY:MM:DD HH:MM:SS`), or undated.
+    pub fn photo(path: &str, when: Option<&str>) -> PhotoRecord {
+        let taken = when.map(|w| CaptureTime {
+            at: parse_exif_datetime(w).expect("valid test date"),
+            source: DateSource::Exif,
+        });
+        PhotoRecord {
+            taken,
+            size: 1,
+            ..PhotoRecord::bare(path)
+        }
+    }
+}

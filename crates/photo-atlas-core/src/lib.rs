@@ -1,0 +1,45 @@
+//! The engine of Photo Atlas: everything it knows about photos, with no window and
+//! no command line. It depends on no GUI or CLI crate (no egui, eframe, rfd or clap),
+//! so the boundary between the engine and its front ends is kept by the compiler.
+//! The app at the workspace root (`src/`: the window and the command line) is one
+//! front end; tests and benchmarks drive the same code headless.
+//!
+//! Dependencies point down this list, never up (see `ARCHITECTURE.md`):
+//!
+//! ```text
+//! tasks     ->  scanner, ml, search, grouping, store, imaging
+//! scanner   ->  library, metadata, imaging, store, jobs
+//! search    ->  ml, store, imaging, library
+//! ml        ->  store, imaging, library, jobs
+//! grouping  ->  store, metadata
+//! store     ->  library, metadata
+//! imaging   ->  library, metadata
+//! library, metadata, jobs: the ground floor
+//! ```
+//!
+//! * [`library`] walks folders and recognises photo files.
+//! * [`metadata`] reads capture time, GPS, orientation and camera, the way ExifTool does.
+//! * [`imaging`] decodes (at reduced size where it can), orients and makes thumbnails.
+//! * [`store`] keeps the catalog (SQLite) and the thumbnail cache, never in the photo folders.
+//! * [`scanner`] ties them together: an incremental, parallel, cancellable scan.
+//! * [`grouping`] turns catalogued photos into date groups, events and places.
+//! * [`ml`] turns photos into feature vectors (EfficientNet-Lite0, candle) and learns
+//!   content clusters on them (denoising autoencoder + IDEC), with quality metrics.
+//! * [`search`] finds similar photos and duplicates over the learned codes and features.
+//! * [`jobs`] holds the cancel token, progress counters and waker that long work shares
+//!   with whoever started it.
+//! * [`tasks`] runs that work on named threads for a front end: catalog reads, scans,
+//!   clustering, searches, image loading.
+//!
+//! The user's photo folders are only ever opened for reading.
+
+pub mod grouping;
+pub mod imaging;
+pub mod jobs;
+pub mod library;
+pub mod metadata;
+pub mod ml;
+pub mod scanner;
+pub mod search;
+pub mod store;
+pub mod tasks;

@@ -1,0 +1,325 @@
+//! Clustering one folder of the catalog, end to end: features (cached), the
+//! autoencoder + IDEC (fine-tuned from the folder's stored model when there is
+//! one), names for the clusters, and everything written back to the catalog.
+//! The `cluster` command and the window's background job both call this.
+
+use candle_core::{Device, Tensor};
+use ndarray::{Array2, Axis};
+
+use super::efficientnet::{EfficientNetLite0, imagenet_classes, softmax, top_k};
+use super::features::{
+    Extractor, FeatureProgress, FeatureReport, MlError, extract_features, feature_matrix,
+};
+use super::network::{Architecture, Network};
+use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
+use super::train::{Stage, TrainConfig, TrainProgress};
+use crate::jobs::CancelToken;
+use crate::store::{Catalog, ClusterMember, PhotoRecord, SavedModel, StoreError};
+
+/// Side of the square the pixel path squashes photos to.
+pub const PIXEL_SIDE: u32 = 32;
+
+/// What the clusters are learned from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeatureSource {
+    /// EfficientNet-Lite0 features (pretrained on ImageNet): groups by what is in the photo.
+    #[default]
+    Backbone,
+    /// The photo's own downscaled pixels (the DEC papers' input): groups mostly by colour.
+    Pixels,
+}
+
+impl FeatureSource {
+    /// The source a stored model was trained on.
+    pub fn from_name(name: &str) -> Self {
+        if name == FeatureSource::Pixels.as_str() {
+            FeatureSource::Pixels
+        } else {
+            FeatureSource::Backbone
+        }
+    }
+
+    /// The key its vectors are cached under in the catalog.
+    pub fn model_key(self) -> String {
+        match self {
+            FeatureSource::Backbone => super::features::BACKBONE_MODEL.to_string(),
+            FeatureSource::Pixels => Extractor::Pixels { side: PIXEL_SIDE }.model_key(),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureSource::Backbone => "backbone",
+            FeatureSource::Pixels => "pixels",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LearnError {
+    #[error(transparent)]
+    Features(#[from] MlError),
+    #[error(transparent)]
+    Cluster(#[from] ClusterError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the network failed: {0}")]
+    Candle(#[from] candle_core::Error),
+}
+
+/// How to cluster.
+pub struct FolderJob {
+    pub source: FeatureSource,
+    pub architecture: Architecture,
+    pub k: KChoice,
+    pub seed: u64,
+    pub device: Device,
+    pub config: TrainConfig,
+}
+
+/// Progress of the whole job: feature extraction, then training.
+#[derive(Debug, Default)]
+pub struct JobProgress {
+    pub features: FeatureProgress,
+    pub train: TrainProgress,
+    /// Where the job runs, in words, once the device has been chosen.
+    device: std::sync::OnceLock<String>,
+}
+
+impl JobProgress {
+    pub fn set_device(&self, description: String) {
+        let _ = self.device.set(description);
+    }
+
+    /// `None` until the device has been chosen.
+    pub fn device(&self) -> Option<&str> {
+        self.device.get().map(String::as_str)
+    }
+}
+
+/// The photos that have vectors, their vectors, and what extraction reported.
+pub struct FolderFeatures {
+    pub photos: Vec<PhotoRecord>,
+    pub matrix: Array2<f32>,
+    pub report: FeatureReport,
+}
+
+/// Vectors of `photos` from `source`, computing (and caching) the missing ones.
+/// `Ok(None)` when cancelled.
+pub fn folder_features(
+    catalog: &mut Catalog,
+    photos: &[PhotoRecord],
+    source: FeatureSource,
+    net: &EfficientNetLite0,
+    device: &Device,
+    cancel: &CancelToken,
+    progress: &FeatureProgress,
+) -> Result<Option<FolderFeatures>, MlError> {
+    let extractor = match source {
+        FeatureSource::Backbone => Extractor::Backbone(net, device),
+        FeatureSource::Pixels => Extractor::Pixels { side: PIXEL_SIDE },
+    };
+    let (vectors, report) = extract_features(catalog, photos, &extractor, cancel, progress)?;
+    if report.cancelled {
+        return Ok(None);
+    }
+    let (kept, matrix) = feature_matrix(&vectors);
+    Ok(Some(FolderFeatures {
+        photos: kept.into_iter().map(|i| photos[i].clone()).collect(),
+        matrix,
+        report,
+    }))
+}
+
+/// A clustered folder.
+pub struct FolderOutcome {
+    pub clustering: Clustering,
+    pub photos: Vec<PhotoRecord>,
+    pub names: Vec<String>,
+    pub report: FeatureReport,
+    /// Seconds spent reading or computing the feature vectors.
+    pub feature_seconds: f64,
+}
+
+/// Clusters the photos of `folder` and stores the result; `Ok(None)` when cancelled.
+pub fn cluster_folder(
+    catalog: &mut Catalog,
+    folder: &str,
+    photos: &[PhotoRecord],
+    job: &FolderJob,
+    cancel: &CancelToken,
+    progress: &JobProgress,
+) -> Result<Option<FolderOutcome>, LearnError> {
+    progress.train.start(Stage::Features, photos.len());
+    let clock = std::time::Instant::now();
+    let net = EfficientNetLite0::load_shipped(&job.device)?;
+    let Some(features) = folder_features(
+        catalog,
+        photos,
+        job.source,
+        &net,
+        &job.device,
+        cancel,
+        &progress.features,
+    )?
+    else {
+        return Ok(None);
+    };
+    let feature_seconds = clock.elapsed().as_secs_f64();
+    let previous = catalog
+        .cluster_model(folder)?
+        .filter(|m| m.features == job.source.as_str())
+        .map(|m| TrainedWeights {
+            dims: m.dims,
+            safetensors: m.weights,
+        });
+    let run = ClusterJob {
+        k: job.k,
+        seed: job.seed,
+        pixels: job.source == FeatureSource::Pixels,
+        architecture: job.architecture,
+        config: job.config.clone(),
+        previous: previous.as_ref(),
+        device: &job.device,
+        cancel,
+        progress: &progress.train,
+    };
+    let Some(clustering) = cluster(&features.matrix, &run)? else {
+        return Ok(None);
+    };
+    let names = match job.source {
+        FeatureSource::Backbone => name_clusters(
+            &net,
+            &job.device,
+            &features.matrix,
+            &clustering.labels,
+            clustering.k,
+        )?,
+        FeatureSource::Pixels => (1..=clustering.k).map(|i| format!("Group {i}")).collect(),
+    };
+    save(catalog, folder, job, &features.photos, &clustering, &names)?;
+    Ok(Some(FolderOutcome {
+        clustering,
+        photos: features.photos,
+        names,
+        report: features.report,
+        feature_seconds,
+    }))
+}
+
+fn save(
+    catalog: &mut Catalog,
+    folder: &str,
+    job: &FolderJob,
+    photos: &[PhotoRecord],
+    c: &Clustering,
+    names: &[String],
+) -> Result<(), StoreError> {
+    let members: Vec<ClusterMember> = photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ClusterMember {
+            path: p.path.clone(),
+            cluster: c.labels[i],
+            confidence: c.confidence[i],
+            code: c.codes.row(i).to_vec(),
+            soft: c.soft.row(i).to_vec(),
+        })
+        .collect();
+    let model = SavedModel {
+        features: job.source.as_str().into(),
+        dims: c.model.dims.clone(),
+        k: c.k,
+        seed: job.seed,
+        trained_at: 0,
+        weights: c.model.safetensors.clone(),
+    };
+    let named: Vec<(usize, String)> = names.iter().cloned().enumerate().collect();
+    catalog.save_clusters(folder, &model, members.as_slice(), &named)
+}
+
+/// A name for each cluster from what the ImageNet classifier sees in its photos:
+/// the two classes with the highest probability averaged over the members, e.g.
+/// "alp & valley". Repeated names get a number.
+pub fn name_clusters(
+    net: &EfficientNetLite0,
+    device: &Device,
+    features: &Array2<f32>,
+    labels: &[usize],
+    k: usize,
+) -> candle_core::Result<Vec<String>> {
+    let classes = imagenet_classes();
+    let mut names: Vec<String> = Vec::with_capacity(k);
+    for cluster in 0..k {
+        let rows: Vec<usize> = (0..labels.len())
+            .filter(|&i| labels[i] == cluster)
+            .collect();
+        if rows.is_empty() {
+            names.push(format!("Group {}", cluster + 1));
+            continue;
+        }
+        let members = features.select(Axis(0), &rows);
+        let flat: Vec<f32> = members.iter().copied().collect();
+        let input = Tensor::from_vec(flat, members.dim(), device)?;
+        let mean = softmax(&net.classify(&input)?)?.mean(0)?;
+        let best = top_k(&mean, 2)?;
+        let words: Vec<&str> = best
+            .iter()
+            .filter_map(|&c| classes.get(c))
+            .map(|name| name.split(',').next().unwrap_or(name).trim())
+            .collect();
+        let mut name = words.join(" & ");
+        let repeats = names.iter().filter(|n| n.starts_with(&name)).count();
+        if repeats > 0 {
+            name = format!("{name} ({})", repeats + 1);
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// The features and latent code of a photo that is not in the clustered set (a file
+/// from outside, or one added since). The features are smoothed over their nearest
+/// photos in the library (`folder_features`, one per row, as the model was trained)
+/// before the stored encoder sees them.
+pub fn encode_photo(
+    model: &SavedModel,
+    photo: &PhotoRecord,
+    folder_features: &Array2<f32>,
+    device: &Device,
+) -> Result<(Vec<f32>, Vec<f32>), LearnError> {
+    let source = FeatureSource::from_name(&model.features);
+    let net = EfficientNetLite0::load_shipped(device)?;
+    let extractor = match source {
+        FeatureSource::Backbone => Extractor::Backbone(&net, device),
+        FeatureSource::Pixels => Extractor::Pixels { side: PIXEL_SIDE },
+    };
+    let image = super::features::upright_image(photo, extractor.decode_size())
+        .map_err(|reason| MlError::Unreadable(reason, photo.path.clone()))?;
+    let raw = extractor
+        .vectors(&[extractor.prepare(&image)])?
+        .pop()
+        .unwrap_or_default();
+    // Network features are smoothed over their nearest library photos, as in training.
+    let smoothed = if source == FeatureSource::Pixels {
+        raw.clone()
+    } else {
+        let unit = super::metrics::l2_normalised(folder_features);
+        super::neighbours::smooth_query(
+            &raw,
+            &unit,
+            super::neighbours::NEIGHBOURS,
+            super::neighbours::STEPS,
+        )
+    };
+    let features = Array2::from_shape_vec((1, smoothed.len()), smoothed)
+        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+    let tensors = candle_core::safetensors::load_buffer(&model.weights, device)?;
+    let ae = Network::from_tensors(&model.dims, &tensors)?.ok_or_else(|| {
+        candle_core::Error::Msg("the stored model does not fit its own layer sizes".into())
+    })?;
+    let input = super::pipeline::prepare(&features);
+    let flat: Vec<f32> = input.iter().copied().collect();
+    let code = ae.encode(&Tensor::from_vec(flat, input.dim(), device)?)?;
+    Ok((raw, code.flatten_all()?.to_vec1()?))
+}

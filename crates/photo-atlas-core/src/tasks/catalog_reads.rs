@@ -1,0 +1,80 @@
+//! Catalog reads for the window, as tasks: a folder's snapshot (its photos, grouped,
+//! with its stored clusters and problems), the recent folders, and a cluster's new
+//! name (written just before the reload that shows it, so the two never race). Each
+//! task opens its own connection; SQLite in WAL mode lets them read while a scan writes.
+
+use std::path::PathBuf;
+
+use super::{Failure, FolderSnapshot};
+use crate::jobs::{CancelToken, Task, Waker};
+use crate::library::PhotoFolder;
+use crate::store::{Catalog, Locations};
+
+/// A new name for a content cluster of a folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rename {
+    /// The folder's catalog key.
+    pub folder: String,
+    pub cluster: usize,
+    pub name: String,
+}
+
+/// A folder read from the catalog, and what went wrong on the way without stopping it.
+pub struct Loaded {
+    pub snapshot: FolderSnapshot,
+    /// Renames that could not be written, in words.
+    pub warnings: Vec<String>,
+}
+
+pub type LoadTask = Task<Option<Loaded>, Failure>;
+pub type RecentTask = Task<Vec<String>, Failure>;
+
+/// Reads `folder` (after writing `renames`); `None` when cancelled.
+pub fn start_load(
+    locations: &Locations,
+    folder: PathBuf,
+    renames: Vec<Rename>,
+    waker: Waker,
+) -> LoadTask {
+    let l = locations.clone();
+    Task::spawn(
+        "library-loader",
+        Default::default(),
+        waker,
+        move |cancel, _| load(&l, &folder, &renames, cancel),
+    )
+}
+
+/// The catalog's folders, most recent first.
+pub fn start_recent(locations: &Locations, waker: Waker) -> RecentTask {
+    let l = locations.clone();
+    Task::spawn("recent-folders", Default::default(), waker, move |_, _| {
+        Ok(Catalog::open(&l.catalog)?.folders()?)
+    })
+}
+
+pub(super) fn load(
+    locations: &Locations,
+    folder: &std::path::Path,
+    renames: &[Rename],
+    cancel: &CancelToken,
+) -> Result<Option<Loaded>, Failure> {
+    let catalog = Catalog::open(&locations.catalog)?;
+    let warnings = renames
+        .iter()
+        .filter_map(|r| catalog.rename_cluster(&r.folder, r.cluster, &r.name).err())
+        .map(|e| format!("The group could not be renamed: {e}"))
+        .collect();
+    let folder = PhotoFolder::open(folder)?;
+    let photos = catalog.photos_under(folder.key())?;
+    if cancel.is_cancelled() {
+        return Ok(None);
+    }
+    let problems = catalog.problems(folder.key())?;
+    let clusters = catalog.clusters(folder.key())?;
+    let snapshot = FolderSnapshot::build(folder.key().to_owned(), photos, problems);
+    Ok(Some(Loaded {
+        snapshot: snapshot.with_clusters(clusters),
+        warnings,
+    }))
+}

@@ -1,0 +1,77 @@
+//! Learning a folder's content clusters as a task, for the window: the device is
+//! chosen on the task's thread (a GPU context is never made on the UI thread),
+//! feature extraction and training report through shared counters (and a loss curve
+//! the window plots), and the cancel token is checked every batch.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use super::Failure;
+use crate::jobs::{CancelToken, Task, Waker};
+use crate::library::PhotoFolder;
+use crate::ml::device::{Device, DeviceChoice, choose};
+use crate::ml::learn::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use crate::ml::network::Architecture;
+use crate::ml::pipeline::KChoice;
+use crate::ml::train::TrainConfig;
+use crate::store::{Catalog, Locations};
+
+/// A summary in words when done; `None` when cancelled.
+pub type LearnTask = Task<Option<String>, Failure, JobProgress>;
+
+/// Learns (or fine-tunes) the content clusters of `folder` and stores them.
+pub fn start_learning(locations: &Locations, folder: PathBuf, waker: Waker) -> LearnTask {
+    let l = locations.clone();
+    Task::spawn(
+        "cluster",
+        Default::default(),
+        waker,
+        move |cancel, progress| {
+            let device = match choose(DeviceChoice::Auto) {
+                Ok((d, text)) => {
+                    progress.set_device(text);
+                    d
+                }
+                Err(e) => {
+                    progress.set_device(e.to_string());
+                    Device::Cpu
+                }
+            };
+            run(&l, &folder, device, cancel, progress)
+        },
+    )
+}
+
+pub(super) fn run(
+    locations: &Locations,
+    folder: &Path,
+    device: Device,
+    cancel: &CancelToken,
+    progress: &JobProgress,
+) -> Result<Option<String>, Failure> {
+    let started = Instant::now();
+    let mut catalog = Catalog::open(&locations.catalog)?;
+    let folder = PhotoFolder::open(folder)?;
+    let photos = catalog.photos_under(folder.key())?;
+    let job = FolderJob {
+        source: FeatureSource::Backbone,
+        architecture: Architecture::Dense,
+        k: KChoice::AUTO,
+        seed: 1,
+        device,
+        config: TrainConfig::default(),
+    };
+    let outcome = cluster_folder(&mut catalog, folder.key(), &photos, &job, cancel, progress)?;
+    Ok(outcome.map(|o| {
+        let skipped = match o.report.failed.len() {
+            0 => String::new(),
+            n => format!(" ({n} could not be read)"),
+        };
+        format!(
+            "Found {} groups in {}{skipped} in {:.0} s.",
+            o.clustering.k,
+            crate::grouping::count_label(o.photos.len(), "photo"),
+            started.elapsed().as_secs_f64()
+        )
+    }))
+}

@@ -1,0 +1,41 @@
+//! Background work for a front end, each kind started as a [`Task`](crate::jobs::Task):
+//! catalog reads and grouping, scans, content clustering, similar and duplicate
+//! searches, and a pool of image loaders. Every task runs on a thread named after it,
+//! can be cancelled, and fails with a [`Failure`] whose message a person can read.
+//! Nothing here knows about the GUI toolkit, so all of it runs headless in tests.
+
+mod catalog_reads;
+mod cluster_job;
+mod image_loader;
+mod scan_job;
+mod similar_job;
+mod snapshot;
+
+pub use catalog_reads::{LoadTask, Loaded, RecentTask, Rename, start_load, start_recent};
+pub use cluster_job::{LearnTask, start_learning};
+pub use image_loader::{ImageLoader, ImageSource, LoadedImage};
+pub use scan_job::{ScanTask, start_scan};
+pub use similar_job::{
+    DuplicatesTask, SHOWN as SIMILAR_SHOWN, SimilarTask, start_duplicates, start_similar,
+};
+pub use snapshot::{FolderSnapshot, IndexedGroup, PlaceInfo};
+
+/// Why a task failed, in words a person can read.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Folder(#[from] crate::library::FolderError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error(transparent)]
+    Scan(#[from] crate::scanner::ScanError),
+    #[error(transparent)]
+    Learn(#[from] crate::ml::learn::LearnError),
+    #[error(transparent)]
+    Search(#[from] crate::search::similar::SearchError),
+    #[error(transparent)]
+    Device(#[from] crate::ml::device::DeviceError),
+}
+
+#[cfg(test)]
+mod tests;

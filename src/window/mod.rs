@@ -1,0 +1,98 @@
+//! The window itself: owns `eframe::App` and runs each frame as poll (take in what
+//! the tasks finished) → draw (`ui`) → apply (`app`), so that `app` never calls into
+//! `ui` and `ui` never changes the state except through commands. Opening the native
+//! window and screenshot mode live here too.
+
+mod screenshot;
+
+use std::path::PathBuf;
+
+pub use screenshot::ScreenshotOutcome;
+
+use crate::app::{AppOptions, PhotoAtlasApp};
+
+/// The app's state inside a native window (or an egui_kittest harness).
+pub struct PhotoAtlasWindow {
+    pub app: PhotoAtlasApp,
+    screenshot: Option<screenshot::ScreenshotState>,
+}
+
+impl PhotoAtlasWindow {
+    /// The window's look, then the app's state; `screenshot` asks for a PNG of the
+    /// window once everything visible is drawn, then for the window to close.
+    pub fn new(ctx: &egui::Context, options: AppOptions, screenshot: Option<PathBuf>) -> Self {
+        crate::ui::theme::apply(ctx);
+        Self {
+            app: PhotoAtlasApp::new(ctx, options),
+            screenshot: screenshot.map(screenshot::ScreenshotState::new),
+        }
+    }
+
+    /// One frame: take in the tasks' news, draw, apply the commands, tidy up.
+    pub fn frame(&mut self, ctx: &egui::Context) {
+        self.app.poll(ctx);
+        crate::ui::draw(&mut self.app, ctx);
+        self.app.apply_commands(ctx);
+        if let Some(state) = &mut self.screenshot {
+            screenshot::step(state, self.app.is_settled(), ctx);
+        }
+    }
+}
+
+impl eframe::App for PhotoAtlasWindow {
+    /// In screenshot mode the pointer is ignored, so no hover or tooltip lands in the picture.
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw_input: &mut egui::RawInput) {
+        if self.screenshot.is_some() {
+            raw_input.events.retain(|e| {
+                !matches!(
+                    e,
+                    egui::Event::PointerMoved(_) | egui::Event::PointerButton { .. }
+                )
+            });
+            raw_input.events.push(egui::Event::PointerGone);
+        }
+    }
+
+    fn update(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.frame(ctx);
+    }
+
+    /// Running tasks are cancelled and their threads joined before the process ends.
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.app.shut_down();
+    }
+}
+
+/// Opens the window and runs it until it is closed.
+pub fn run(
+    options: AppOptions,
+    screenshot: Option<PathBuf>,
+) -> anyhow::Result<Option<ScreenshotOutcome>> {
+    let icon = crate::ui::theme::app_icon();
+    let viewport = egui::ViewportBuilder::default()
+        .with_title("Photo Atlas")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([640.0, 400.0])
+        .with_drag_and_drop(true)
+        .with_icon(icon);
+    let native = eframe::NativeOptions {
+        viewport,
+        ..Default::default()
+    };
+    // One slot shared by the window (which fills it) and this function (which reads it).
+    let outcome: std::sync::Arc<std::sync::Mutex<Option<ScreenshotOutcome>>> = Default::default();
+    let slot = outcome.clone();
+    eframe::run_native(
+        "Photo Atlas",
+        native,
+        Box::new(move |cc| {
+            let mut window = PhotoAtlasWindow::new(&cc.egui_ctx, options, screenshot);
+            if let Some(s) = &mut window.screenshot {
+                s.outcome = slot;
+            }
+            Ok(Box::new(window))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))?;
+    Ok(outcome.lock().ok().and_then(|o| o.clone()))
+}
