@@ -138,6 +138,6 @@ fn measure(
     (
         ms(times[times.len() / 2]),
         ms(times[times.len() * 95 / 100]),
-        window.app.textures.len(),
+        window.textures.len(),
     )
 }

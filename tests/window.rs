@@ -447,8 +447,7 @@ fn opening_another_folder_cancels_the_first_ones_tasks_and_closing_joins_them() 
     });
     h.state_mut()
         .app
-        .commands
-        .push(photo_atlas::app::Command::OpenFolder(
+        .queue(photo_atlas::app::Command::OpenFolder(
             small.path().to_path_buf(),
         ));
     step_until(&mut h, "the second folder", |h| {

@@ -34,8 +34,15 @@ pub enum Command {
     CancelClustering,
     /// Start typing a new name for the cluster of this Content section.
     BeginRename(usize),
+    /// The name typed so far in the rename dialog.
+    TypeRename(String),
     /// Give the cluster of this Content section a name; `None` abandons the rename.
     FinishRename(Option<(usize, String)>),
+    /// The viewer's new zoom (1 = fit) and offset from the centre, in points.
+    ZoomViewer {
+        zoom: f32,
+        pan: egui::Vec2,
+    },
     ShowInFolder(PathBuf),
 }
 
@@ -71,7 +78,17 @@ impl PhotoAtlasApp {
                 }
             }
             Command::BeginRename(section) => self.begin_rename(section),
+            Command::TypeRename(name) => {
+                if let Some((_, typed)) = &mut self.renaming {
+                    *typed = name;
+                }
+            }
             Command::FinishRename(rename) => self.finish_rename(rename),
+            Command::ZoomViewer { zoom, pan } => {
+                if let Some(v) = &mut self.viewer {
+                    (v.zoom, v.pan) = (zoom, pan);
+                }
+            }
             Command::ShowInFolder(path) => {
                 let folder = path.parent().map(PathBuf::from).unwrap_or(path);
                 self.launch(&folder);
@@ -119,7 +136,7 @@ impl PhotoAtlasApp {
         match rx.try_recv() {
             Ok(Some(folder)) => {
                 self.folder_picker = None;
-                self.commands.push(Command::OpenFolder(folder));
+                self.queue(Command::OpenFolder(folder));
             }
             Ok(None) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
                 self.folder_picker = None
@@ -139,7 +156,7 @@ impl PhotoAtlasApp {
         if let Some(path) = dropped.into_iter().next() {
             // In the Similar view a dropped photo is searched with.
             if self.view == ViewMode::Similar && path.is_file() {
-                self.commands.push(Command::FindSimilar(path));
+                self.queue(Command::FindSimilar(path));
                 return;
             }
             // A dropped file means its folder. (`is_dir` is a metadata call, done once per drop.)
@@ -148,7 +165,7 @@ impl PhotoAtlasApp {
             } else {
                 path.parent().map(PathBuf::from).unwrap_or(path)
             };
-            self.commands.push(Command::OpenFolder(folder));
+            self.queue(Command::OpenFolder(folder));
         }
     }
 
@@ -159,7 +176,6 @@ impl PhotoAtlasApp {
                 index,
                 zoom: 1.0,
                 pan: egui::Vec2::ZERO,
-                image: super::ThumbSlot::Missing,
             });
         }
     }

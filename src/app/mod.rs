@@ -79,11 +79,11 @@ pub struct AppOptions {
 }
 
 /// The photo shown large, and how it is zoomed.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Viewer {
     pub index: usize,
     pub zoom: f32,
     pub pan: egui::Vec2,
-    pub image: ThumbSlot,
 }
 
 /// The Similar view's state.
@@ -134,7 +134,6 @@ pub struct PhotoAtlasApp {
     /// What the last finished scan did, in words.
     pub last_scan: Option<String>,
     pub view: ViewMode,
-    pub textures: TextureCache,
     pub viewer: Option<Viewer>,
     pub show_problems: bool,
     pub thumb_size: f32,
@@ -144,7 +143,9 @@ pub struct PhotoAtlasApp {
     pub message: Option<String>,
     /// The open folder could not be read (the grid says so instead of waiting).
     pub load_failed: bool,
-    pub commands: Vec<Command>,
+    /// Commands the app gives itself (a folder given at start, a dropped file, a
+    /// picked folder), applied with the UI's.
+    queued: Vec<Command>,
     /// Asks for a repaint; handed to every job the window starts.
     waker: Waker,
     reload_requested: Option<Instant>,
@@ -179,7 +180,6 @@ impl PhotoAtlasApp {
             duplicates: DuplicatesView::default(),
             last_scan: None,
             view: options.view,
-            textures: TextureCache::new(waker.clone()),
             waker,
             viewer: None,
             show_problems: false,
@@ -187,7 +187,7 @@ impl PhotoAtlasApp {
             scroll_to: None,
             message: None,
             load_failed: false,
-            commands: Vec::new(),
+            queued: Vec::new(),
             reload_requested: None,
             retired: Vec::new(),
             folder_picker: None,
@@ -195,7 +195,7 @@ impl PhotoAtlasApp {
             pending_similar: options.find_similar,
         };
         if let Some(folder) = options.folder {
-            app.commands.push(Command::OpenFolder(folder));
+            app.queue(Command::OpenFolder(folder));
         }
         app
     }
@@ -211,21 +211,24 @@ impl PhotoAtlasApp {
         self.take_dropped_folder(ctx);
     }
 
-    /// Carries out the commands the UI pushed this frame, then tidies up.
-    pub fn apply_commands(&mut self, ctx: &egui::Context) {
-        for command in std::mem::take(&mut self.commands) {
-            self.apply(ctx, command);
-        }
-        self.textures.end_frame();
+    /// Asks for `command` to be carried out with the next frame's commands.
+    pub fn queue(&mut self, command: Command) {
+        self.queued.push(command);
     }
 
-    /// Whether everything the view shows is in: no scan or search running, the catalog
-    /// read since the last change, and every visible picture loaded (screenshots wait for it).
+    /// Carries out the app's own queued commands and those the UI pushed this frame.
+    /// What was drawn once (a scroll to a section) is not drawn again.
+    pub fn apply_commands(&mut self, ctx: &egui::Context, from_ui: Vec<Command>) {
+        self.scroll_to = None;
+        let queued = std::mem::take(&mut self.queued);
+        for command in queued.into_iter().chain(from_ui) {
+            self.apply(ctx, command);
+        }
+    }
+
+    /// Whether everything the view shows is in: no scan or search running and the
+    /// catalog read since the last change (the window adds: every visible picture loaded).
     pub fn is_settled(&self) -> bool {
-        let viewer_ready = self
-            .viewer
-            .as_ref()
-            .is_none_or(|v| !matches!(v.image, ThumbSlot::Loading | ThumbSlot::Missing));
         let folder_ready =
             self.folder.is_none() || (self.snapshot.is_some() && self.is_up_to_date());
         let searches_done = self.similar.job.is_none()
@@ -233,12 +236,7 @@ impl PhotoAtlasApp {
             && self.pending_similar.is_none();
         let duplicates_ready =
             self.view != ViewMode::Duplicates || self.duplicates.sections.is_some();
-        !self.is_scanning()
-            && folder_ready
-            && self.textures.pending() == 0
-            && viewer_ready
-            && searches_done
-            && duplicates_ready
+        !self.is_scanning() && folder_ready && searches_done && duplicates_ready
     }
 
     fn poll_workers(&mut self, ctx: &egui::Context) {
@@ -249,7 +247,6 @@ impl PhotoAtlasApp {
         self.poll_similar();
         self.poll_duplicates();
         self.poll_folder_picker();
-        self.textures.receive(ctx);
         if self.clustering.is_some() || self.similar.job.is_some() || self.duplicates.job.is_some()
         {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));

@@ -14,14 +14,14 @@ use photo_atlas_core::tasks::{FolderSnapshot, LearnTask};
 use super::count_label;
 
 /// The panel above the grid in the Content view.
-pub fn panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     let Some(snap) = &app.snapshot else { return };
     if let Some(job) = &app.clustering {
-        progress(ui, job, &mut app.commands);
+        progress(ui, job, out);
     } else if snap.by_cluster.is_empty() {
-        invitation(ui, app.scan.is_some(), snap.photos.len(), &mut app.commands);
+        invitation(ui, app.scan.is_some(), snap.photos.len(), out);
     } else {
-        summary(ui, snap, app.last_clustering.as_deref(), &mut app.commands);
+        summary(ui, snap, app.last_clustering.as_deref(), out);
     }
     ui.add_space(6.0);
 }
@@ -169,17 +169,21 @@ pub fn sidebar_list(ui: &mut egui::Ui, snap: &FolderSnapshot, commands: &mut Vec
 }
 
 /// A small dialog for the new name of a cluster.
-pub fn rename_dialog(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
-    let Some((section, name)) = &mut app.renaming else {
+pub fn rename_dialog(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
+    let Some((section, typed)) = &app.renaming else {
         return;
     };
+    let mut name = typed.clone();
     let mut outcome = None;
     egui::Window::new("Rename group")
         .collapsible(false)
         .resizable(false)
         .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .show(ctx, |ui| {
-            let edit = ui.text_edit_singleline(name);
+            let edit = ui.text_edit_singleline(&mut name);
+            if edit.changed() {
+                out.push(Command::TypeRename(name.clone()));
+            }
             edit.request_focus();
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
@@ -192,6 +196,6 @@ pub fn rename_dialog(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
             });
         });
     if let Some(rename) = outcome {
-        app.commands.push(Command::FinishRename(rename));
+        out.push(Command::FinishRename(rename));
     }
 }

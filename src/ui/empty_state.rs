@@ -3,7 +3,7 @@
 
 use crate::app::{Command, PhotoAtlasApp};
 
-pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+pub fn show(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     ui.vertical_centered(|ui| {
         ui.add_space((ui.available_height() * 0.25).max(24.0));
         ui.label(egui::RichText::new("📷").size(56.0));
@@ -13,14 +13,14 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
         ui.add_space(16.0);
         let button = egui::Button::new(egui::RichText::new("Open folder…").size(16.0)).min_size(egui::vec2(160.0, 36.0));
         if ui.add(button).clicked() {
-            app.commands.push(Command::PickFolder);
+            out.push(Command::PickFolder);
         }
         if !app.recent.is_empty() {
             ui.add_space(28.0);
             ui.label(egui::RichText::new("Recent folders").strong());
             for folder in app.recent.iter().take(8) {
                 if ui.link(folder).clicked() {
-                    app.commands.push(Command::OpenFolder(folder.into()));
+                    out.push(Command::OpenFolder(folder.into()));
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use egui::{Color32, CornerRadius, Rect, Sense, Stroke, Vec2, WidgetInfo, WidgetType, pos2, vec2};
 
-use crate::app::{Command, PhotoAtlasApp, ThumbSlot, sections_of};
+use crate::app::{Command, PhotoAtlasApp, TextureCache, ThumbSlot, sections_of};
 use photo_atlas_core::store::{PhotoRecord, ThumbStatus};
 use photo_atlas_core::tasks::ImageSource;
 
@@ -43,13 +43,16 @@ impl GridLayout {
     }
 }
 
-pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+pub fn show(
+    app: &PhotoAtlasApp,
+    textures: &mut TextureCache,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
     let PhotoAtlasApp {
         snapshot,
         all_photos,
         view,
-        textures,
-        commands,
         thumbnail_files,
         scroll_to,
         thumb_size,
@@ -102,7 +105,7 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
     let mut area = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .id_salt(("grid", *view));
-    if let Some(i) = scroll_to.take() {
+    if let Some(i) = *scroll_to {
         area = area.vertical_scroll_offset(layout.section_tops.get(i).copied().unwrap_or(0.0));
     }
     area.show_viewport(ui, |ui, viewport| {
@@ -162,7 +165,7 @@ pub fn show(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
 }
 
 fn thumbnail_slot(
-    textures: &mut crate::app::TextureCache,
+    textures: &mut TextureCache,
     files: &photo_atlas_core::imaging::ThumbnailCache,
     photo: &PhotoRecord,
 ) -> ThumbSlot {

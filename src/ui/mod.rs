@@ -1,5 +1,6 @@
-//! Drawing the window. Functions here read the app's state, draw it, and push
-//! [`Command`](crate::app::Command)s; they never read files or wait on jobs.
+//! Drawing the window. Functions here read the app's state (never change it), draw
+//! it, and push [`Command`]s into the frame's sink; the only thing they hold mutably is
+//! the texture cache, to ask for pictures. They never read files or wait on tasks.
 
 mod clusters;
 mod empty_state;
@@ -12,37 +13,39 @@ pub mod theme;
 mod viewer;
 pub mod world_map;
 
-use crate::app::PhotoAtlasApp;
+use crate::app::{Command, PhotoAtlasApp, TextureCache};
 pub use photo_atlas_core::grouping::count_label;
 
 /// Draws one frame.
-pub fn draw(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
-    status_bar::show(app, ctx);
+pub fn draw(
+    app: &PhotoAtlasApp,
+    textures: &mut TextureCache,
+    ctx: &egui::Context,
+    out: &mut Vec<Command>,
+) {
+    status_bar::show(app, ctx, out);
     if app.show_problems {
-        problems::show(app, ctx);
+        problems::show(app, ctx, out);
     }
     if app.folder.is_none() {
-        egui::CentralPanel::default().show(ctx, |ui| empty_state::show(app, ui));
+        egui::CentralPanel::default().show(ctx, |ui| empty_state::show(app, ui, out));
         drop_hint(ctx);
         return;
     }
     if app.viewer.is_some() {
-        viewer::show(app, ctx);
+        viewer::show(app, textures, ctx, out);
     } else {
-        sidebar::show(app, ctx);
+        sidebar::show(app, ctx, out);
         egui::CentralPanel::default().show(ctx, |ui| {
-            if app.view == crate::app::ViewMode::Content {
-                clusters::panel(app, ui);
+            match app.view {
+                crate::app::ViewMode::Content => clusters::panel(app, ui, out),
+                crate::app::ViewMode::Similar => similar::panel(app, ui),
+                crate::app::ViewMode::Duplicates => similar::duplicates_panel(app, ui),
+                _ => {}
             }
-            if app.view == crate::app::ViewMode::Similar {
-                similar::panel(app, ui);
-            }
-            if app.view == crate::app::ViewMode::Duplicates {
-                similar::duplicates_panel(app, ui);
-            }
-            grid::show(app, ui)
+            grid::show(app, textures, ui, out)
         });
-        clusters::rename_dialog(app, ctx);
+        clusters::rename_dialog(app, ctx, out);
     }
     drop_hint(ctx);
 }

@@ -2,7 +2,7 @@
 
 use crate::app::{Command, PhotoAtlasApp};
 
-pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
     let Some(snap) = &app.snapshot else { return };
     let problems = snap.all_problems();
     egui::TopBottomPanel::bottom("problems")
@@ -19,7 +19,7 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                 );
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.button("Close").clicked() {
-                        app.commands.push(Command::ToggleProblems);
+                        out.push(Command::ToggleProblems);
                     }
                 });
             });

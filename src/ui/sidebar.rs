@@ -7,7 +7,7 @@ use photo_atlas_core::tasks::IndexedGroup;
 
 use super::count_label;
 
-pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
     egui::SidePanel::left("sidebar")
         .resizable(true)
         .default_width(230.0)
@@ -24,7 +24,7 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
             for mode in ViewMode::ALL {
                 let text = egui::RichText::new(mode.label()).size(15.0);
                 if ui.selectable_label(app.view == mode, text).clicked() {
-                    app.commands.push(Command::SetView(mode));
+                    out.push(Command::SetView(mode));
                 }
             }
             ui.separator();
@@ -36,7 +36,7 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                 ViewMode::Dates => {
                     egui::ScrollArea::vertical()
                         .auto_shrink([false, false])
-                        .show(ui, |ui| date_tree(ui, &snap.by_date, &mut app.commands));
+                        .show(ui, |ui| date_tree(ui, &snap.by_date, out));
                 }
                 ViewMode::Duplicates => {
                     if let Some(sections) = &app.duplicates.sections {
@@ -44,7 +44,7 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                             .auto_shrink([false, false])
                             .show(ui, |ui| {
                                 for (i, g) in sections.iter().enumerate() {
-                                    group_link(ui, g, i, &mut app.commands);
+                                    group_link(ui, g, i, out);
                                 }
                             });
                     }
@@ -56,14 +56,12 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                 ViewMode::Content => {
                     egui::ScrollArea::vertical()
                         .auto_shrink([false, false])
-                        .show(ui, |ui| {
-                            super::clusters::sidebar_list(ui, snap, &mut app.commands)
-                        });
+                        .show(ui, |ui| super::clusters::sidebar_list(ui, snap, out));
                 }
                 ViewMode::Places => {
                     egui::ScrollArea::vertical()
                         .auto_shrink([false, false])
-                        .show(ui, |ui| place_tree(ui, snap, &mut app.commands));
+                        .show(ui, |ui| place_tree(ui, snap, out));
                 }
                 ViewMode::Events => {
                     // Only the rows on screen are laid out: a library can hold thousands of events.
@@ -72,7 +70,7 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                         .auto_shrink([false, false])
                         .show_rows(ui, row_height, snap.by_event.len(), |ui, rows| {
                             for i in rows {
-                                group_link(ui, &snap.by_event[i], i, &mut app.commands);
+                                group_link(ui, &snap.by_event[i], i, out);
                             }
                         });
                 }

@@ -4,7 +4,7 @@
 
 use crate::app::PhotoAtlasApp;
 
-pub fn panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui) {
     let similar = &app.similar;
     let hovering = ui.ctx().input(|i| !i.raw.hovered_files.is_empty());
     let frame = egui::Frame::group(ui.style()).inner_margin(12.0);
@@ -40,7 +40,7 @@ pub fn panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
     ui.add_space(6.0);
 }
 
-pub fn duplicates_panel(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+pub fn duplicates_panel(app: &PhotoAtlasApp, ui: &mut egui::Ui) {
     let d = &app.duplicates;
     ui.horizontal(|ui| {
         if d.job.is_some() {

@@ -7,13 +7,13 @@ use photo_atlas_core::tasks::ScanTask;
 
 use super::count_label;
 
-pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
     egui::TopBottomPanel::bottom("status")
         .min_height(30.0)
         .show(ctx, |ui| {
             ui.horizontal_centered(|ui| {
                 if let Some(job) = &app.scan {
-                    scan_progress(ui, job, &mut app.commands);
+                    scan_progress(ui, job, out);
                 } else {
                     if let Some(snap) = &app.snapshot {
                         ui.label(count_label(snap.photos.len(), "photo"));
@@ -27,7 +27,7 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                     ui.colored_label(ui.visuals().warn_fg_color, message);
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    right_side(app, ui)
+                    right_side(app, ui, out)
                 });
             });
         });
@@ -67,12 +67,12 @@ fn scan_progress(ui: &mut egui::Ui, job: &ScanTask, commands: &mut Vec<Command>)
     }
 }
 
-fn right_side(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
+fn right_side(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     let problems = app.snapshot.as_ref().map_or(0, |s| s.all_problems().len());
     if problems > 0 {
         let label = format!("⚠ {}", count_label(problems, "problem"));
         if ui.selectable_label(app.show_problems, label).clicked() {
-            app.commands.push(Command::ToggleProblems);
+            out.push(Command::ToggleProblems);
         }
     }
     if app.folder.is_some() && app.viewer.is_none() {
@@ -81,10 +81,10 @@ fn right_side(app: &mut PhotoAtlasApp, ui: &mut egui::Ui) {
             .show_value(false)
             .text("Size");
         if ui.add(slider).changed() {
-            app.commands.push(Command::SetThumbSize(size));
+            out.push(Command::SetThumbSize(size));
         }
         if ui.button("Open folder…").clicked() {
-            app.commands.push(Command::PickFolder);
+            out.push(Command::PickFolder);
         }
     }
 }

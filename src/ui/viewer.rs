@@ -4,7 +4,7 @@
 
 use egui::{Color32, Rect, Sense, pos2};
 
-use crate::app::{Command, PhotoAtlasApp, ThumbSlot};
+use crate::app::{Command, PhotoAtlasApp, TextureCache, ThumbSlot, Viewer};
 use photo_atlas_core::metadata::DateSource;
 use photo_atlas_core::store::PhotoRecord;
 use photo_atlas_core::tasks::ImageSource;
@@ -12,22 +12,21 @@ use photo_atlas_core::tasks::ImageSource;
 /// Longest side of the picture the viewer loads.
 const VIEW_SIZE: u32 = 2560;
 
-pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
+pub fn show(
+    app: &PhotoAtlasApp,
+    textures: &mut TextureCache,
+    ctx: &egui::Context,
+    out: &mut Vec<Command>,
+) {
     let Some(snap) = &app.snapshot else { return };
-    let Some(viewer) = &mut app.viewer else {
+    let Some(viewer) = &app.viewer else {
         return;
     };
     let Some(photo) = snap.photos.get(viewer.index) else {
         return;
     };
-    keyboard(ctx, &mut app.commands);
-    top_bar(
-        ctx,
-        photo,
-        viewer.index,
-        snap.photos.len(),
-        &mut app.commands,
-    );
+    keyboard(ctx, out);
+    top_bar(ctx, photo, viewer.index, snap.photos.len(), out);
     let place = snap
         .place_of
         .get(viewer.index)
@@ -38,16 +37,16 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
                 .get(p)
                 .map(|info| (info.name.clone(), inferred))
         });
-    details(ctx, photo, place, &mut app.commands);
+    details(ctx, photo, place, out);
     let key = format!("view:{}:{}:{}", photo.path, photo.size, photo.mtime_ns);
-    viewer.image = if photo.kind.is_decodable() {
+    let image = if photo.kind.is_decodable() {
         let source = || ImageSource::Photo {
             path: photo.path.clone().into(),
             kind: photo.kind,
             orientation: photo.orientation,
             max_side: VIEW_SIZE,
         };
-        app.textures.get(&key, source)
+        textures.get(&key, source)
     } else {
         ThumbSlot::Failed(format!(
             "Previews of {} files are not supported yet.",
@@ -57,7 +56,7 @@ pub fn show(app: &mut PhotoAtlasApp, ctx: &egui::Context) {
     let frame = egui::Frame::NONE.fill(Color32::from_gray(18));
     egui::CentralPanel::default()
         .frame(frame)
-        .show(ctx, |ui| picture(ui, viewer));
+        .show(ctx, |ui| picture(ui, viewer, image, out));
 }
 
 fn keyboard(ctx: &egui::Context, commands: &mut Vec<Command>) {
@@ -201,19 +200,23 @@ fn detail_rows(photo: &PhotoRecord, place: Option<(String, bool)>) -> Vec<(&'sta
     rows
 }
 
-fn picture(ui: &mut egui::Ui, viewer: &mut crate::app::Viewer) {
+fn picture(ui: &mut egui::Ui, viewer: &Viewer, image: ThumbSlot, out: &mut Vec<Command>) {
     let area = ui.max_rect();
     let response = ui.allocate_rect(area, Sense::click_and_drag());
-    match viewer.image.clone() {
+    match image {
         ThumbSlot::Ready(texture) => {
-            zoom_and_pan(ui, &response, viewer, area);
+            // Drawn at once with the new zoom; the state takes it when the frame's commands are applied.
+            let (zoom, pan) = zoom_and_pan(ui, &response, viewer, area);
+            if (zoom, pan) != (viewer.zoom, viewer.pan) {
+                out.push(Command::ZoomViewer { zoom, pan });
+            }
             let size = texture.size_vec2();
             // Fit the window, but never blow a small picture up past 100 %.
             let one_to_one = 1.0 / ui.ctx().pixels_per_point();
             let fit = (area.width() / size.x)
                 .min(area.height() / size.y)
                 .min(one_to_one);
-            let rect = Rect::from_center_size(area.center() + viewer.pan, size * fit * viewer.zoom);
+            let rect = Rect::from_center_size(area.center() + pan, size * fit * zoom);
             let uv = Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0));
             ui.painter()
                 .with_clip_rect(area)
@@ -238,33 +241,36 @@ fn picture(ui: &mut egui::Ui, viewer: &mut crate::app::Viewer) {
     }
 }
 
+/// The zoom and pan after this frame's double-click, drag and wheel.
 fn zoom_and_pan(
     ui: &egui::Ui,
     response: &egui::Response,
-    viewer: &mut crate::app::Viewer,
+    viewer: &Viewer,
     area: Rect,
-) {
+) -> (f32, egui::Vec2) {
+    let (mut zoom, mut pan) = (viewer.zoom, viewer.pan);
     if response.double_clicked() {
-        viewer.zoom = 1.0;
-        viewer.pan = egui::Vec2::ZERO;
+        zoom = 1.0;
+        pan = egui::Vec2::ZERO;
     }
     if response.dragged() {
-        viewer.pan += response.drag_delta();
+        pan += response.drag_delta();
     }
     if response.hovered() {
         let scroll = ui.input(|i| i.smooth_scroll_delta.y);
         if scroll != 0.0 {
             let factor = (scroll / 200.0).exp();
-            let new_zoom = (viewer.zoom * factor).clamp(1.0, 16.0);
+            let new_zoom = (zoom * factor).clamp(1.0, 16.0);
             // Zoom about the pointer: keep the point under it fixed.
             if let Some(pointer) = response.hover_pos() {
-                let from_center = pointer - area.center() - viewer.pan;
-                viewer.pan -= from_center * (new_zoom / viewer.zoom - 1.0);
+                let from_center = pointer - area.center() - pan;
+                pan -= from_center * (new_zoom / zoom - 1.0);
             }
-            viewer.zoom = new_zoom;
-            if viewer.zoom == 1.0 {
-                viewer.pan = egui::Vec2::ZERO;
+            zoom = new_zoom;
+            if zoom == 1.0 {
+                pan = egui::Vec2::ZERO;
             }
         }
     }
+    (zoom, pan)
 }

@@ -9,11 +9,15 @@ use std::path::PathBuf;
 
 pub use screenshot::ScreenshotOutcome;
 
-use crate::app::{AppOptions, PhotoAtlasApp};
+use crate::app::{AppOptions, Command, PhotoAtlasApp, TextureCache};
 
-/// The app's state inside a native window (or an egui_kittest harness).
+/// The app's state inside a native window (or an egui_kittest harness), with what
+/// only a window has: its textures and the commands its UI pushed this frame.
 pub struct PhotoAtlasWindow {
     pub app: PhotoAtlasApp,
+    /// Thumbnails and the viewer's picture on the GPU, loaded by the image loaders.
+    pub textures: TextureCache,
+    commands: Vec<Command>,
     screenshot: Option<screenshot::ScreenshotState>,
 }
 
@@ -22,19 +26,30 @@ impl PhotoAtlasWindow {
     /// window once everything visible is drawn, then for the window to close.
     pub fn new(ctx: &egui::Context, options: AppOptions, screenshot: Option<PathBuf>) -> Self {
         crate::ui::theme::apply(ctx);
+        let waker: photo_atlas_core::jobs::Waker = {
+            let ctx = ctx.clone();
+            std::sync::Arc::new(move || ctx.request_repaint())
+        };
         Self {
             app: PhotoAtlasApp::new(ctx, options),
+            textures: TextureCache::new(waker),
+            commands: Vec::new(),
             screenshot: screenshot.map(screenshot::ScreenshotState::new),
         }
     }
 
-    /// One frame: take in the tasks' news, draw, apply the commands, tidy up.
+    /// One frame: take in the tasks' news and the loaded pictures, draw, apply the
+    /// commands, tidy up.
     pub fn frame(&mut self, ctx: &egui::Context) {
         self.app.poll(ctx);
-        crate::ui::draw(&mut self.app, ctx);
-        self.app.apply_commands(ctx);
+        self.textures.receive(ctx);
+        crate::ui::draw(&self.app, &mut self.textures, ctx, &mut self.commands);
+        let ready = self.app.is_settled() && self.textures.pending() == 0;
+        self.textures.end_frame();
+        self.app
+            .apply_commands(ctx, std::mem::take(&mut self.commands));
         if let Some(state) = &mut self.screenshot {
-            screenshot::step(state, self.app.is_settled(), ctx);
+            screenshot::step(state, ready, ctx);
         }
     }
 }
