@@ -70,7 +70,7 @@ fn main() {
             .filter(|g| g.level == GroupLevel::Day)
             .count(),
         snapshot.by_event.len(),
-        snapshot.place_info.len(),
+        snapshot.places.len(),
         built.elapsed().as_secs_f64() * 1000.0
     );
     for view in ViewMode::ALL {

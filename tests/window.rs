@@ -274,10 +274,10 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
                 .app
                 .snapshot
                 .as_ref()
-                .is_some_and(|s| !s.by_cluster.is_empty())
+                .is_some_and(|s| !s.content.is_empty())
     });
     let snap = h.state().app.snapshot.clone().expect("snapshot");
-    let total: usize = snap.by_cluster.iter().map(|g| g.photos.len()).sum();
+    let total: usize = snap.content.iter().map(|c| c.group.photos.len()).sum();
     assert_eq!(total, 10);
     assert!(
         h.state()
@@ -292,8 +292,8 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
     // Rename the first group through the sidebar's context menu.
     let first = format!(
         "{}  ·  {}",
-        snap.by_cluster[0].label,
-        snap.by_cluster[0].photos.len()
+        snap.content[0].group.label,
+        snap.content[0].group.photos.len()
     );
     h.get_by_label(&first).click_secondary();
     h.run_steps(2);
@@ -308,7 +308,7 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
             .app
             .snapshot
             .as_ref()
-            .is_some_and(|s| s.by_cluster.iter().any(|g| g.label == "Red things"))
+            .is_some_and(|s| s.content.iter().any(|c| c.group.label == "Red things"))
     }); // Find similar from the viewer: the red photos come first.
     h.get_by_label("All photos").click();
     h.run_steps(2);

@@ -324,8 +324,8 @@ impl PhotoAtlasApp {
         let current = self
             .snapshot
             .as_ref()
-            .and_then(|s| s.by_cluster.get(section))
-            .map(|g| g.label.clone());
+            .and_then(|s| s.content.get(section))
+            .map(|c| c.group.label.clone());
         self.renaming = current.map(|name| (section, name));
     }
 
@@ -338,7 +338,7 @@ impl PhotoAtlasApp {
         let (Some(snap), Some(folder)) = (&self.snapshot, &self.folder) else {
             return;
         };
-        let Some(&cluster) = snap.cluster_ids.get(section) else {
+        let Some(cluster) = snap.content.get(section).map(|c| c.cluster) else {
             return;
         };
         if name.is_empty() {

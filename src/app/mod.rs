@@ -331,8 +331,8 @@ pub fn sections_of<'a>(
             .filter(|g| matches!(g.level, GroupLevel::Day | GroupLevel::Undated))
             .collect(),
         ViewMode::Events => snap.by_event.iter().collect(),
-        ViewMode::Places => snap.by_place.iter().collect(),
-        ViewMode::Content => snap.by_cluster.iter().collect(),
+        ViewMode::Places => snap.place_sections().collect(),
+        ViewMode::Content => snap.content_sections().collect(),
         ViewMode::Similar => similar.iter().collect(),
         ViewMode::Duplicates => duplicates.iter().collect(),
     }

@@ -18,7 +18,7 @@ pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     let Some(snap) = &app.snapshot else { return };
     if let Some(job) = &app.clustering {
         progress(ui, job, out);
-    } else if snap.by_cluster.is_empty() {
+    } else if snap.content.is_empty() {
         invitation(ui, app.scan.is_some(), snap.photos.len(), out);
     } else {
         summary(ui, snap, app.last_clustering.as_deref(), out);
@@ -52,12 +52,7 @@ fn summary(
 ) {
     ui.horizontal(|ui| {
         let text = last.map_or_else(
-            || {
-                format!(
-                    "{} groups, learned from your photos.",
-                    snap.by_cluster.len()
-                )
-            },
+            || format!("{} groups, learned from your photos.", snap.content.len()),
             str::to_string,
         );
         ui.label(text);
@@ -146,11 +141,11 @@ fn loss_plot(ui: &mut egui::Ui, progress: &JobProgress) {
 
 /// The clusters in the sidebar; a right click offers Rename.
 pub fn sidebar_list(ui: &mut egui::Ui, snap: &FolderSnapshot, commands: &mut Vec<Command>) {
-    if snap.by_cluster.is_empty() {
+    if snap.content.is_empty() {
         ui.label(egui::RichText::new("No groups yet.").weak());
         return;
     }
-    for (section, group) in snap.by_cluster.iter().enumerate() {
+    for (section, group) in snap.content_sections().enumerate() {
         let text = format!("{}  ·  {}", group.label, group.photos.len());
         // Long names are cut with "…" (the full name shows on hover) instead of wrapping.
         let response = ui

@@ -73,7 +73,7 @@ pub fn show(
         return;
     };
     let nothing_yet = match *view {
-        crate::app::ViewMode::Content => snap.by_cluster.is_empty(),
+        crate::app::ViewMode::Content => snap.content.is_empty(),
         crate::app::ViewMode::Similar => similar.section.is_empty(),
         crate::app::ViewMode::Duplicates => duplicates.sections.as_ref().is_none_or(Vec::is_empty),
         _ => false,
@@ -94,7 +94,7 @@ pub fn show(
     let sets = duplicates.sections.as_ref().unwrap_or(&no_sets);
     let sections = sections_of(snap, all_photos, &similar.section, sets, *view);
     let places_view = *view == crate::app::ViewMode::Places;
-    if places_view && !snap.place_info.is_empty() {
+    if places_view && !snap.places.is_empty() {
         let height = (ui.available_height() * 0.35).clamp(140.0, 300.0);
         super::world_map::show(ui, snap, height, commands);
         ui.add_space(4.0);
@@ -141,7 +141,7 @@ pub fn show(
                     let photo = &snap.photos[index];
                     let slot = thumbnail_slot(textures, thumbnail_files, photo);
                     let badge = if places_view
-                        && matches!(snap.place_of.get(index), Some(Some((_, true))))
+                        && snap.place_of(index).is_some_and(|(_, inferred)| inferred)
                     {
                         Some("≈ inferred place".to_string())
                     } else if *view == crate::app::ViewMode::Similar {

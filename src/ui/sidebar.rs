@@ -152,21 +152,17 @@ fn place_tree(
     snap: &photo_atlas_core::tasks::FolderSnapshot,
     commands: &mut Vec<Command>,
 ) {
-    let open = snap.place_info.len() <= 30;
-    for (country, places, total) in &snap.countries {
-        egui::CollapsingHeader::new(format!("{country}  ·  {total}"))
+    let open = snap.places.len() <= 30;
+    for country in &snap.countries {
+        egui::CollapsingHeader::new(format!("{}  ·  {}", country.name, country.photos))
             .default_open(open)
             .show(ui, |ui| {
-                for &i in places {
-                    group_link(ui, &snap.by_place[i], i, commands);
+                for &i in &country.places {
+                    group_link(ui, &snap.places[i].group, i, commands);
                 }
             });
     }
-    if let Some(last) = snap
-        .by_place
-        .last()
-        .filter(|g| g.level == GroupLevel::NoLocation)
-    {
-        group_link(ui, last, snap.by_place.len() - 1, commands);
+    if let Some(none) = &snap.no_location {
+        group_link(ui, none, snap.places.len(), commands);
     }
 }

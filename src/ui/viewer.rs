@@ -28,15 +28,8 @@ pub fn show(
     keyboard(ctx, out);
     top_bar(ctx, photo, viewer.index, snap.photos.len(), out);
     let place = snap
-        .place_of
-        .get(viewer.index)
-        .copied()
-        .flatten()
-        .and_then(|(p, inferred)| {
-            snap.place_info
-                .get(p)
-                .map(|info| (info.name.clone(), inferred))
-        });
+        .place_of(viewer.index)
+        .map(|(info, inferred)| (info.name.clone(), inferred));
     details(ctx, photo, place, out);
     let key = format!("view:{}:{}:{}", photo.path, photo.size, photo.mtime_ns);
     let image = if photo.kind.is_decodable() {

@@ -50,7 +50,7 @@ pub fn decode_topojson_arcs(text: &str) -> Option<Vec<Vec<[f64; 2]>>> {
 /// widened to the panel's aspect so a degree of longitude and of latitude look alike.
 fn view_bounds(snap: &FolderSnapshot, aspect: f64) -> [f64; 4] {
     let (mut w, mut s, mut e, mut n) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
-    for p in &snap.place_info {
+    for p in snap.places.iter().map(|p| &p.info) {
         (w, s, e, n) = (w.min(p.lon), s.min(p.lat), e.max(p.lon), n.max(p.lat));
     }
     if w > e {
@@ -108,20 +108,19 @@ pub fn show(ui: &mut egui::Ui, snap: &FolderSnapshot, height: f32, commands: &mu
         }
     }
     let most = snap
-        .by_place
+        .places
         .iter()
-        .map(|g| g.photos.len())
+        .map(|p| p.group.photos.len())
         .max()
         .unwrap_or(1)
         .max(1) as f32;
     let dots: Vec<(Pos2, f32)> = snap
-        .place_info
+        .places
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
+        .map(|p| {
             (
-                project(p.lon, p.lat),
-                4.0 + 8.0 * (snap.by_place[i].photos.len() as f32 / most).sqrt(),
+                project(p.info.lon, p.info.lat),
+                4.0 + 8.0 * (p.group.photos.len() as f32 / most).sqrt(),
             )
         })
         .collect();
@@ -153,14 +152,14 @@ fn dot_widgets(
     for (i, &(centre, radius)) in dots.iter().enumerate() {
         let hit = Rect::from_center_size(centre, vec2(radius * 2.0 + 6.0, radius * 2.0 + 6.0));
         let response = ui.interact(hit, ui.id().with(("place-dot", i)), Sense::click());
-        let name = &snap.place_info[i].name;
+        let name = &snap.places[i].info.name;
         response.widget_info(|| egui::WidgetInfo::labeled(egui::WidgetType::Button, true, name));
         if response.clicked() {
             commands.push(Command::ScrollToSection(i));
         }
         if response.hovered() {
             hovered = Some(i);
-            let count = super::count_label(snap.by_place[i].photos.len(), "photo");
+            let count = super::count_label(snap.places[i].group.photos.len(), "photo");
             response.on_hover_text(format!("{name}\n{count}"));
         }
     }
@@ -185,8 +184,9 @@ fn map_wide_hit_test(
     if response.clicked() {
         commands.push(Command::ScrollToSection(i));
     }
-    let count = super::count_label(snap.by_place[i].photos.len(), "photo");
-    response.on_hover_text(format!("{}\n{count}", snap.place_info[i].name));
+    let place = &snap.places[i];
+    let count = super::count_label(place.group.photos.len(), "photo");
+    response.on_hover_text(format!("{}\n{count}", place.info.name));
     Some(i)
 }
 

@@ -18,7 +18,9 @@ pub use scan_job::{ScanTask, start_scan};
 pub use similar_job::{
     DuplicatesTask, SHOWN as SIMILAR_SHOWN, SimilarTask, start_duplicates, start_similar,
 };
-pub use snapshot::{FolderSnapshot, IndexedGroup, PlaceInfo};
+pub use snapshot::{
+    ContentSection, Country, FolderSnapshot, IndexedGroup, PhotoPlace, PlaceInfo, PlaceSection,
+};
 
 /// Why a task failed, in words a person can read.
 #[derive(Debug, thiserror::Error)]

@@ -25,6 +25,38 @@ pub struct PlaceInfo {
     pub inferred: usize,
 }
 
+/// A place as a grid section (its photos and inferred photos, in capture order) and
+/// where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlaceSection {
+    pub group: IndexedGroup,
+    pub info: PlaceInfo,
+}
+
+/// Which place a photo belongs to: an index into [`FolderSnapshot::places`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PhotoPlace {
+    pub place: usize,
+    /// Placed by the time and camera of a located neighbour, not by its own GPS.
+    pub inferred: bool,
+}
+
+/// A country and its places (indices into [`FolderSnapshot::places`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Country {
+    pub name: String,
+    pub places: Vec<usize>,
+    pub photos: usize,
+}
+
+/// A content cluster as a grid section (photos by confidence).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContentSection {
+    /// The cluster's number in the catalog (what a rename refers to).
+    pub cluster: usize,
+    pub group: IndexedGroup,
+}
+
 /// Everything the window shows of one folder, ready to draw.
 #[derive(Clone, Debug, Default)]
 pub struct FolderSnapshot {
@@ -35,18 +67,16 @@ pub struct FolderSnapshot {
     /// The date tree in order: a year, its months, each followed by its days.
     pub by_date: Vec<IndexedGroup>,
     pub by_event: Vec<IndexedGroup>,
-    /// Places (largest first) and "No location", as grid sections (inferred photos included).
-    pub by_place: Vec<IndexedGroup>,
-    /// Where each place is, parallel to the place sections of `by_place`.
-    pub place_info: Vec<PlaceInfo>,
-    /// For each photo: its place section and whether its location is inferred.
-    pub place_of: Vec<Option<(usize, bool)>>,
-    /// Countries by number of photos: (name, place sections, photos).
-    pub countries: Vec<(String, Vec<usize>, usize)>,
-    /// Content clusters (largest first, photos by confidence), as grid sections.
-    pub by_cluster: Vec<IndexedGroup>,
-    /// The cluster number of each section of `by_cluster` (what a rename refers to).
-    pub cluster_ids: Vec<usize>,
+    /// Places, largest first (inferred photos included).
+    pub places: Vec<PlaceSection>,
+    /// Photos without a location, shown after the places; `None` when there are none.
+    pub no_location: Option<IndexedGroup>,
+    /// For each photo (by index), its place.
+    pub photo_places: Vec<Option<PhotoPlace>>,
+    /// Countries, most photos first.
+    pub countries: Vec<Country>,
+    /// Content clusters, largest first.
+    pub content: Vec<ContentSection>,
     /// Each photo's index in `photos`, by path (built here once, not on the UI thread).
     by_path: std::collections::HashMap<String, usize>,
     /// Photos of the folder that are in no cluster (added since the last clustering).
@@ -94,8 +124,8 @@ impl FolderSnapshot {
                 .collect()
         };
         let (by_date, by_event) = (indexed(by_date), indexed(by_event));
-        let (by_place, place_info, place_of) = place_sections(&sorted);
-        let countries = countries_of(&place_info, &by_place);
+        let (places, no_location, photo_places) = place_sections(&sorted);
+        let countries = countries_of(&places);
         let photo_problems = sorted
             .iter()
             .filter_map(|p| p.error.as_ref().map(|e| (p.path.clone(), e.clone())));
@@ -106,13 +136,12 @@ impl FolderSnapshot {
             photos: sorted,
             by_date,
             by_event,
-            by_place,
-            place_info,
-            place_of,
+            places,
+            no_location,
+            photo_places,
             countries,
             by_path,
-            by_cluster: Vec::new(),
-            cluster_ids: Vec::new(),
+            content: Vec::new(),
             unclustered: 0,
             problems,
         }
@@ -134,20 +163,42 @@ impl FolderSnapshot {
         sections.sort_by_key(|(c, list)| (std::cmp::Reverse(list.len()), *c));
         let clustered: usize = sections.iter().map(|(_, l)| l.len()).sum();
         self.unclustered = self.photos.len().saturating_sub(clustered);
-        self.cluster_ids = sections.iter().map(|(c, _)| *c).collect();
-        self.by_cluster = sections
+        self.content = sections
             .into_iter()
-            .map(|(c, photos)| IndexedGroup {
-                level: GroupLevel::Section,
-                key: format!("cluster-{c}"),
-                label: saved
-                    .names
-                    .get(&c)
-                    .map_or_else(|| format!("Group {}", c + 1), |(n, _)| n.clone()),
-                photos,
+            .map(|(c, photos)| ContentSection {
+                cluster: c,
+                group: IndexedGroup {
+                    level: GroupLevel::Section,
+                    key: format!("cluster-{c}"),
+                    label: saved
+                        .names
+                        .get(&c)
+                        .map_or_else(|| format!("Group {}", c + 1), |(n, _)| n.clone()),
+                    photos,
+                },
             })
             .collect();
         self
+    }
+
+    /// The Places view's grid sections: the places, then "No location".
+    pub fn place_sections(&self) -> impl Iterator<Item = &IndexedGroup> {
+        self.places
+            .iter()
+            .map(|p| &p.group)
+            .chain(self.no_location.as_ref())
+    }
+
+    /// The Content view's grid sections.
+    pub fn content_sections(&self) -> impl Iterator<Item = &IndexedGroup> {
+        self.content.iter().map(|c| &c.group)
+    }
+
+    /// Where the photo with this index was taken, and whether that is inferred.
+    pub fn place_of(&self, photo: usize) -> Option<(&PlaceInfo, bool)> {
+        let at = self.photo_places.get(photo).copied().flatten()?;
+        let place = self.places.get(at.place)?;
+        Some((&place.info, at.inferred))
     }
 
     /// The index in `photos` of the photo at `path`.
@@ -162,17 +213,16 @@ impl FolderSnapshot {
 }
 
 type PlaceSections = (
-    Vec<IndexedGroup>,
-    Vec<PlaceInfo>,
-    Vec<Option<(usize, bool)>>,
+    Vec<PlaceSection>,
+    Option<IndexedGroup>,
+    Vec<Option<PhotoPlace>>,
 );
 
 /// Places as grid sections (photos and inferred photos in capture order), then "No location".
 fn place_sections(photos: &[PhotoRecord]) -> PlaceSections {
     let found = find_places(photos, &ClusterOptions::default());
-    let mut place_of = vec![None; photos.len()];
-    let mut sections = Vec::with_capacity(found.places.len() + 1);
-    let mut info = Vec::with_capacity(found.places.len());
+    let mut photo_places = vec![None; photos.len()];
+    let mut sections = Vec::with_capacity(found.places.len());
     for (s, place) in found.places.iter().enumerate() {
         let mut members: Vec<usize> = place
             .photos
@@ -181,52 +231,53 @@ fn place_sections(photos: &[PhotoRecord]) -> PlaceSections {
             .copied()
             .collect();
         members.sort_unstable();
-        place
-            .photos
-            .iter()
-            .for_each(|&i| place_of[i] = Some((s, false)));
-        place
-            .inferred
-            .iter()
-            .for_each(|&i| place_of[i] = Some((s, true)));
-        sections.push(IndexedGroup {
-            level: GroupLevel::Place,
-            key: format!("place-{s}"),
-            label: place.name.clone(),
-            photos: members,
-        });
-        info.push(PlaceInfo {
-            name: place.name.clone(),
-            country: place.country.clone(),
-            lat: place.lat,
-            lon: place.lon,
-            inferred: place.inferred.len(),
-        });
-    }
-    if !found.no_location.is_empty() {
-        sections.push(IndexedGroup {
-            level: GroupLevel::NoLocation,
-            key: "no-location".into(),
-            label: "No location".into(),
-            photos: found.no_location,
+        for (list, inferred) in [(&place.photos, false), (&place.inferred, true)] {
+            for &i in list {
+                photo_places[i] = Some(PhotoPlace { place: s, inferred });
+            }
+        }
+        sections.push(PlaceSection {
+            group: IndexedGroup {
+                level: GroupLevel::Place,
+                key: format!("place-{s}"),
+                label: place.name.clone(),
+                photos: members,
+            },
+            info: PlaceInfo {
+                name: place.name.clone(),
+                country: place.country.clone(),
+                lat: place.lat,
+                lon: place.lon,
+                inferred: place.inferred.len(),
+            },
         });
     }
-    (sections, info, place_of)
+    let no_location = (!found.no_location.is_empty()).then(|| IndexedGroup {
+        level: GroupLevel::NoLocation,
+        key: "no-location".into(),
+        label: "No location".into(),
+        photos: found.no_location,
+    });
+    (sections, no_location, photo_places)
 }
 
-fn countries_of(info: &[PlaceInfo], sections: &[IndexedGroup]) -> Vec<(String, Vec<usize>, usize)> {
-    let mut countries: Vec<(String, Vec<usize>, usize)> = Vec::new();
-    for (i, place) in info.iter().enumerate() {
-        let count = sections[i].photos.len();
-        match countries.iter_mut().find(|c| c.0 == place.country) {
+fn countries_of(places: &[PlaceSection]) -> Vec<Country> {
+    let mut countries: Vec<Country> = Vec::new();
+    for (i, place) in places.iter().enumerate() {
+        let count = place.group.photos.len();
+        match countries.iter_mut().find(|c| c.name == place.info.country) {
             Some(c) => {
-                c.1.push(i);
-                c.2 += count;
+                c.places.push(i);
+                c.photos += count;
             }
-            None => countries.push((place.country.clone(), vec![i], count)),
+            None => countries.push(Country {
+                name: place.info.country.clone(),
+                places: vec![i],
+                photos: count,
+            }),
         }
     }
-    countries.sort_by_key(|c| std::cmp::Reverse(c.2));
+    countries.sort_by_key(|c| std::cmp::Reverse(c.photos));
     countries
 }
 
