@@ -9,8 +9,9 @@ use std::time::Instant;
 use candle_core::Device;
 use ndarray::Array2;
 use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::jobs::Progress;
 use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster};
-use photo_atlas_core::ml::train::{TrainConfig, TrainProgress};
+use photo_atlas_core::ml::train::TrainConfig;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
@@ -22,7 +23,7 @@ fn main() -> anyhow::Result<()> {
         base * rng.gen_range(0.0f32..1.0)
     });
     for k in [KChoice::Fixed(groups), KChoice::AUTO] {
-        let progress = TrainProgress::default();
+        let progress = Progress::default();
         let job = ClusterJob {
             k,
             seed: 1,

@@ -14,10 +14,11 @@ use std::time::Instant;
 use candle_core::Device;
 use ndarray::Array2;
 use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::jobs::Progress;
 use photo_atlas_core::ml::kmeans::kmeans;
 use photo_atlas_core::ml::metrics::{accuracy, ari, nmi};
 use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster, prepare};
-use photo_atlas_core::ml::train::{TrainConfig, TrainProgress};
+use photo_atlas_core::ml::train::TrainConfig;
 
 fn gunzip(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -71,7 +72,7 @@ fn main() -> anyhow::Result<()> {
     let clock = Instant::now();
     let on_pixels = kmeans(&prepare(&data), 10, 1)?;
     println!("k-means on pixels: {:.1} s", clock.elapsed().as_secs_f64());
-    let progress = TrainProgress::default();
+    let progress = Progress::default();
     let job = ClusterJob {
         k: KChoice::Fixed(10),
         seed: 1,

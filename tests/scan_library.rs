@@ -6,7 +6,7 @@ mod util;
 
 use std::path::Path;
 
-use photo_atlas_core::jobs::{CancelToken, ScanProgress};
+use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::scanner::{ScanOptions, scan};
 use photo_atlas_core::store::Catalog;
 use serde_json::Value;
@@ -147,7 +147,7 @@ fn rescans_read_only_what_changed_and_forget_removed_files() {
             lib.path(),
             &options,
             &CancelToken::new(),
-            &ScanProgress::new(),
+            &Progress::default(),
         )
         .expect("scan")
     };
@@ -190,7 +190,7 @@ fn a_cancelled_scan_loses_nothing_and_the_next_one_completes_it() {
         lib.path(),
         &options,
         &CancelToken::new(),
-        &ScanProgress::new(),
+        &Progress::default(),
     )
     .expect("scan");
     write(&lib.path().join("new/e.jpg"), &util::jpeg(20, 20, 9));
@@ -201,7 +201,7 @@ fn a_cancelled_scan_loses_nothing_and_the_next_one_completes_it() {
         lib.path(),
         &options,
         &cancel,
-        &ScanProgress::new(),
+        &Progress::default(),
     )
     .expect("scan");
     assert!(cancelled.cancelled);
@@ -221,7 +221,7 @@ fn a_cancelled_scan_loses_nothing_and_the_next_one_completes_it() {
         lib.path(),
         &options,
         &CancelToken::new(),
-        &ScanProgress::new(),
+        &Progress::default(),
     )
     .expect("scan");
     assert_eq!((done.read, done.cancelled), (1, false));
@@ -308,7 +308,7 @@ fn an_unreadable_folder_is_reported_and_the_scan_goes_on() {
         lib.path(),
         &ScanOptions::default(),
         &CancelToken::new(),
-        &ScanProgress::new(),
+        &Progress::default(),
     );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let report = report.expect("scan");

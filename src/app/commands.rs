@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use super::{PhotoAtlasApp, ViewMode, Viewer};
-use photo_atlas_core::jobs::ScanProgress;
 use photo_atlas_core::tasks::{
     IndexedGroup, Loaded, Rename, start_duplicates, start_learning, start_recent, start_scan,
     start_similar,
@@ -269,7 +268,7 @@ impl PhotoAtlasApp {
     pub(super) fn poll_scan(&mut self) {
         let Some(task) = &mut self.scan else { return };
         let Some(result) = task.poll() else { return };
-        let read = ScanProgress::get(&task.progress().read);
+        let read = task.progress().done();
         let elapsed = task.started().elapsed().as_secs_f64();
         self.last_scan = Some(match result {
             Ok(r) if r.cancelled => {

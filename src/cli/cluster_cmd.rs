@@ -13,9 +13,9 @@ use serde_json::json;
 use super::flags::{AutoencoderFlag, DeviceFlag, FeaturesFlag};
 use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
-use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::ml::device::{Device, choose};
-use photo_atlas_core::ml::learn::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use photo_atlas_core::ml::learn::{FeatureSource, FolderJob, cluster_folder};
 use photo_atlas_core::ml::network::{Architecture, AutoencoderChoice};
 use photo_atlas_core::ml::pipeline::KChoice;
 use photo_atlas_core::ml::train::TrainConfig;
@@ -114,7 +114,7 @@ pub fn run(
         device,
         config: TrainConfig::default(),
     };
-    let progress = Arc::new(JobProgress::default());
+    let progress = Arc::new(Progress::default());
     let view = ProgressView::job(progress.clone());
     let outcome = cluster_folder(
         catalog,

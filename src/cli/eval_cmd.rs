@@ -17,9 +17,10 @@ use super::cluster_cmd::{LearnArgs, device_and_architecture};
 use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
 use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::jobs::Progress;
 use photo_atlas_core::ml::efficientnet::EfficientNetLite0;
 use photo_atlas_core::ml::kmeans::kmeans;
-use photo_atlas_core::ml::learn::{FeatureSource, JobProgress, folder_features};
+use photo_atlas_core::ml::learn::{FeatureSource, folder_features};
 use photo_atlas_core::ml::metrics::{accuracy, ari, nmi, precision_at_k, precision_at_k_blended};
 use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster, prepare};
 use photo_atlas_core::ml::train::TrainConfig;
@@ -74,7 +75,7 @@ pub fn run(
         "no labelled photo was found under {}",
         folder.display()
     );
-    let progress = Arc::new(JobProgress::default());
+    let progress = Arc::new(Progress::default());
     let view = ProgressView::job(progress.clone());
     let net = EfficientNetLite0::load_shipped(&device)?;
     let clock = Instant::now();
@@ -85,7 +86,7 @@ pub fn run(
         &net,
         &device,
         &CancelToken::new(),
-        &progress.features,
+        &progress,
     )?
     .context("cancelled")?;
     let feature_seconds = clock.elapsed().as_secs_f64();
@@ -113,7 +114,7 @@ pub fn run(
         previous: None,
         device: &device,
         cancel: &CancelToken::new(),
-        progress: &progress.train,
+        progress: &progress,
     };
     let clock = Instant::now();
     let result = cluster(&features.matrix, &job)?.context("cancelled")?;

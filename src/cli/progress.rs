@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use photo_atlas_core::jobs::{ScanProgress, ScanStage};
-use photo_atlas_core::ml::learn::JobProgress;
+use photo_atlas_core::jobs::{Progress, ScanStage};
+use photo_atlas_core::ml::train::Stage;
 
 /// A bar redrawn ten times a second by `update` until dropped.
 pub struct ProgressView {
@@ -48,7 +48,7 @@ impl ProgressView {
     }
 
     /// Follows a scan.
-    pub fn start(progress: Arc<ScanProgress>) -> Self {
+    pub fn start(progress: Arc<Progress>) -> Self {
         Self::drawing(
             "{spinner} {msg} [{bar:30}] {pos}/{len} ({per_sec}, {eta} left)",
             move |bar| draw_scan(&progress, bar),
@@ -56,7 +56,7 @@ impl ProgressView {
     }
 
     /// Follows a clustering job.
-    pub fn job(progress: Arc<JobProgress>) -> Self {
+    pub fn job(progress: Arc<Progress>) -> Self {
         Self::drawing(
             "{spinner} {msg} [{bar:30}] {pos}/{len} ({eta} left)",
             move |bar| draw_job(&progress, bar),
@@ -73,40 +73,27 @@ impl Drop for ProgressView {
     }
 }
 
-fn draw_scan(progress: &ScanProgress, bar: &ProgressBar) {
-    let stage = progress.stage();
+fn draw_scan(progress: &Progress, bar: &ProgressBar) {
+    let stage: ScanStage = progress.stage();
     match stage {
-        ScanStage::Walking => bar.set_length(ScanProgress::get(&progress.found) as u64),
-        _ => bar.set_length(ScanProgress::get(&progress.to_read) as u64),
+        ScanStage::Walking => bar.set_length(progress.done() as u64),
+        _ => bar.set_length(progress.total() as u64),
     }
     if stage != ScanStage::Walking {
-        bar.set_position(ScanProgress::get(&progress.read) as u64);
+        bar.set_position(progress.done() as u64);
     }
-    let problems = ScanProgress::get(&progress.problems);
+    let problems = progress.problems();
     bar.set_message(format!("{} ({problems} problems)", stage.describe()));
 }
 
-fn draw_job(progress: &JobProgress, bar: &ProgressBar) {
-    use photo_atlas_core::ml::train::Stage;
-    use std::sync::atomic::Ordering::Relaxed;
-    let stage = progress.train.stage();
-    let (done, total) = if stage == Stage::Features {
-        let f = &progress.features;
-        (f.computed.load(Relaxed), f.to_compute.load(Relaxed))
-    } else {
-        (
-            progress.train.done.load(Relaxed),
-            progress.train.total.load(Relaxed),
-        )
-    };
+fn draw_job(progress: &Progress, bar: &ProgressBar) {
+    let stage: Stage = progress.stage();
     let loss = progress
-        .train
-        .losses
-        .lock()
-        .ok()
-        .and_then(|l| l.last().map(|&(_, _, loss)| format!(", loss {loss:.4}")))
+        .losses::<Stage>()
+        .last()
+        .map(|&(_, _, loss)| format!(", loss {loss:.4}"))
         .unwrap_or_default();
-    bar.set_length(total as u64);
-    bar.set_position(done as u64);
+    bar.set_length(progress.total() as u64);
+    bar.set_position(progress.done() as u64);
     bar.set_message(format!("{}{loss}", stage.describe()));
 }

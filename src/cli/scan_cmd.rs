@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::{json, progress::ProgressView};
 use photo_atlas_core::imaging::ThumbnailCache;
-use photo_atlas_core::jobs::{CancelToken, ScanProgress};
+use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::scanner::{ScanOptions, ScanReport, scan};
 use photo_atlas_core::store::{Catalog, Locations};
 
@@ -22,7 +23,7 @@ pub fn scan_with_progress(
         thumbnails: thumbnails.then(|| ThumbnailCache::new(locations.thumbnails())),
         exclude: locations.own_folders(),
     };
-    let progress = ScanProgress::new();
+    let progress = Arc::new(Progress::default());
     let view = ProgressView::start(progress.clone());
     let report = scan(catalog, folder, &options, &CancelToken::new(), &progress);
     drop(view);

@@ -2,12 +2,10 @@
 //! clustering job, follows it (stage, progress, the loss curve, Cancel) and sums it
 //! up; the sidebar's list of clusters with Rename; and the rename dialog.
 
-use std::sync::atomic::Ordering::Relaxed;
-
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use crate::app::{Command, PhotoAtlasApp};
-use photo_atlas_core::ml::learn::JobProgress;
+use photo_atlas_core::jobs::Progress;
 use photo_atlas_core::ml::train::Stage;
 use photo_atlas_core::tasks::{FolderSnapshot, LearnTask};
 
@@ -77,14 +75,8 @@ fn summary(
 
 fn progress(ui: &mut egui::Ui, task: &LearnTask, commands: &mut Vec<Command>) {
     let progress = task.progress();
-    let train = &progress.train;
-    let stage = train.stage();
-    let (done, total) = if stage == Stage::Features {
-        let f = &progress.features;
-        (f.computed.load(Relaxed), f.to_compute.load(Relaxed))
-    } else {
-        (train.done.load(Relaxed), train.total.load(Relaxed))
-    };
+    let stage: Stage = progress.stage();
+    let (done, total) = (progress.done(), progress.total());
     ui.horizontal(|ui| {
         ui.add(egui::Spinner::new());
         ui.label(egui::RichText::new(stage.describe()).strong());
@@ -98,19 +90,14 @@ fn progress(ui: &mut egui::Ui, task: &LearnTask, commands: &mut Vec<Command>) {
         if ui.button("Cancel").clicked() {
             commands.push(Command::CancelClustering);
         }
-        ui.label(egui::RichText::new(progress.device().unwrap_or_default()).weak());
+        ui.label(egui::RichText::new(progress.note().unwrap_or_default()).weak());
     });
     loss_plot(ui, progress);
 }
 
 /// The training loss per epoch (pretraining) and per target update (refinement).
-fn loss_plot(ui: &mut egui::Ui, progress: &JobProgress) {
-    let losses = progress
-        .train
-        .losses
-        .lock()
-        .map(|l| l.clone())
-        .unwrap_or_default();
+fn loss_plot(ui: &mut egui::Ui, progress: &Progress) {
+    let losses = progress.losses::<Stage>();
     if losses.is_empty() {
         return;
     }

@@ -2,7 +2,7 @@
 //! the library, and the problems count that opens the problems panel.
 
 use crate::app::{Command, PhotoAtlasApp};
-use photo_atlas_core::jobs::{ScanProgress, ScanStage};
+use photo_atlas_core::jobs::ScanStage;
 use photo_atlas_core::tasks::ScanTask;
 
 use super::count_label;
@@ -35,11 +35,9 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
 
 fn scan_progress(ui: &mut egui::Ui, job: &ScanTask, commands: &mut Vec<Command>) {
     let p = job.progress();
-    let (done, total) = (ScanProgress::get(&p.read), ScanProgress::get(&p.to_read));
-    let text = match (p.stage(), job.rate_and_eta()) {
-        (ScanStage::Walking, _) => {
-            format!("Looking for photos… {} found", ScanProgress::get(&p.found))
-        }
+    let (done, total) = (p.done(), p.total());
+    let text = match (p.stage::<ScanStage>(), job.rate_and_eta()) {
+        (ScanStage::Walking, _) => format!("Looking for photos… {done} found"),
         (_, Some((rate, eta))) => {
             format!(
                 "{done} / {total} · {rate:.0} files/s · {} left",

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime};
 use rayon::prelude::*;
 
 use crate::imaging::{THUMBNAIL_SIZE, ThumbnailCache, make_thumbnail};
-use crate::jobs::{CancelToken, ScanProgress, ScanStage};
+use crate::jobs::{CancelToken, Progress, ScanStage};
 use crate::library::{FoundFile, PhotoFolder, Problem, describe_io, walk};
 use crate::metadata::{self, PhotoMetadata};
 use crate::store::{Catalog, KnownFile, PhotoRecord, StoreError, ThumbStatus};
@@ -60,13 +60,13 @@ pub fn scan(
     folder: &Path,
     options: &ScanOptions,
     cancel: &CancelToken,
-    progress: &ScanProgress,
+    progress: &Progress,
 ) -> Result<ScanReport, ScanError> {
     let folder = PhotoFolder::open(folder)?;
     let root = folder.key().to_owned();
-    progress.set_stage(ScanStage::Walking);
+    progress.start(ScanStage::Walking, 0);
     let walked = walk(folder.path(), &options.exclude, cancel, |_| {
-        ScanProgress::bump(&progress.found)
+        progress.advance(1)
     });
     let known = catalog.known_files(&root)?;
     let plan = plan_work(&walked.files, &known, options.thumbnails.as_ref());
@@ -83,14 +83,8 @@ pub fn scan(
         catalog.remove_photos(&removed)?;
         report.removed = removed.len();
     }
-    progress
-        .problems
-        .store(report.problems.len(), std::sync::atomic::Ordering::Relaxed);
-    progress.set_stage(ScanStage::Reading);
-    progress.to_read.store(
-        plan.read.len() + plan.thumbs_only.len(),
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    progress.add_problems(report.problems.len());
+    progress.start(ScanStage::Reading, plan.read.len() + plan.thumbs_only.len());
     read_files(catalog, &plan, options, cancel, progress, &mut report)?;
     progress.set_stage(ScanStage::Finishing);
     report.cancelled |= cancel.is_cancelled();
@@ -183,7 +177,7 @@ fn read_files(
     plan: &WorkPlan,
     options: &ScanOptions,
     cancel: &CancelToken,
-    progress: &ScanProgress,
+    progress: &Progress,
     report: &mut ScanReport,
 ) -> Result<(), StoreError> {
     let (tx, rx) = mpsc::sync_channel::<Outcome>(256);
@@ -201,7 +195,7 @@ fn run_workers(
     plan: &WorkPlan,
     thumbs: Option<&ThumbnailCache>,
     cancel: &CancelToken,
-    progress: &ScanProgress,
+    progress: &Progress,
     tx: mpsc::SyncSender<Outcome>,
 ) {
     let jobs = plan
@@ -223,9 +217,9 @@ fn run_workers(
             if matches!(outcome, Outcome::Problem(_))
                 || matches!(&outcome, Outcome::Photo(p) if p.error.is_some())
             {
-                ScanProgress::bump(&progress.problems);
+                progress.add_problems(1);
             }
-            ScanProgress::bump(&progress.read);
+            progress.advance(1);
             // The receiver only goes away if the catalog failed; the scan is over then.
             let _ = tx.send(outcome);
         });

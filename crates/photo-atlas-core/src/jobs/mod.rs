@@ -5,12 +5,14 @@
 //! and publishes its state through atomics, so any front end (terminal progress bar,
 //! window) can read it at its own pace without waiting on a lock the task holds.
 
+mod progress;
 mod queue;
 mod task;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use progress::{Progress, Stage};
 pub use queue::LifoQueue;
 pub use task::{Task, TaskError};
 
@@ -41,7 +43,9 @@ impl CancelToken {
     }
 }
 
-/// The phase a scan is in; the front end shows it next to the counters.
+/// The phase a scan is in; the front end shows it next to the counters. While
+/// walking, `done` counts the photo files found; while reading, `done` of `total`
+/// files are read; `problems` counts what could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum ScanStage {
@@ -51,8 +55,12 @@ pub enum ScanStage {
     Done = 3,
 }
 
-impl ScanStage {
-    fn from_u8(v: u8) -> Self {
+impl Stage for ScanStage {
+    fn code(self) -> u8 {
+        self as u8
+    }
+
+    fn from_code(v: u8) -> Self {
         match v {
             0 => Self::Walking,
             1 => Self::Reading,
@@ -60,7 +68,9 @@ impl ScanStage {
             _ => Self::Done,
         }
     }
+}
 
+impl ScanStage {
     pub fn describe(self) -> &'static str {
         match self {
             Self::Walking => "Looking for photos",
@@ -68,42 +78,6 @@ impl ScanStage {
             Self::Finishing => "Finishing",
             Self::Done => "Done",
         }
-    }
-}
-
-/// Counters a scan updates as it goes. All fields are lock-free.
-#[derive(Debug, Default)]
-pub struct ScanProgress {
-    stage: AtomicU8,
-    /// Photo files found by the walk so far.
-    pub found: AtomicUsize,
-    /// Files that need reading (new or changed) once the walk is over.
-    pub to_read: AtomicUsize,
-    /// Files read so far (successfully or not).
-    pub read: AtomicUsize,
-    /// Problems recorded so far (unreadable files, folders, bad metadata).
-    pub problems: AtomicUsize,
-}
-
-impl ScanProgress {
-    pub fn new() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
-    pub fn stage(&self) -> ScanStage {
-        ScanStage::from_u8(self.stage.load(Ordering::Relaxed))
-    }
-
-    pub fn set_stage(&self, stage: ScanStage) {
-        self.stage.store(stage as u8, Ordering::Relaxed);
-    }
-
-    pub fn get(counter: &AtomicUsize) -> usize {
-        counter.load(Ordering::Relaxed)
-    }
-
-    pub fn bump(counter: &AtomicUsize) {
-        counter.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -122,15 +96,15 @@ mod tests {
 
     #[test]
     fn stage_round_trips() {
-        let p = ScanProgress::default();
+        let p = Progress::default();
         for stage in [
             ScanStage::Walking,
             ScanStage::Reading,
             ScanStage::Finishing,
             ScanStage::Done,
         ] {
-            p.set_stage(stage);
-            assert_eq!(p.stage(), stage);
+            p.start(stage, 0);
+            assert_eq!(p.stage::<ScanStage>(), stage);
         }
     }
 }

@@ -5,14 +5,12 @@
 //! catalog, so a photo is never computed twice. Checks the cancel token between
 //! batches; a photo that cannot be read is reported and skipped.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 
 use super::efficientnet::{EfficientNetLite0, INPUT_SIZE, input_values};
 use crate::imaging::{apply_orientation, decode};
-use crate::jobs::CancelToken;
+use crate::jobs::{CancelToken, Progress};
 use crate::store::{Catalog, PhotoRecord, StoreError};
 
 /// The key under which backbone vectors are cached; bump it when inputs or weights change.
@@ -32,13 +30,6 @@ pub enum MlError {
 
 /// One vector per photo, in the photos' order; `None` where it could not be computed.
 pub type FeatureVectors = Vec<Option<Vec<f32>>>;
-
-/// Counters a running extraction updates.
-#[derive(Debug, Default)]
-pub struct FeatureProgress {
-    pub to_compute: AtomicUsize,
-    pub computed: AtomicUsize,
-}
 
 /// What an extraction did.
 #[derive(Debug, Default, PartialEq)]
@@ -134,7 +125,7 @@ pub fn backbone_features(
     net: &EfficientNetLite0,
     device: &Device,
     cancel: &CancelToken,
-    progress: &FeatureProgress,
+    progress: &Progress,
 ) -> Result<(FeatureVectors, FeatureReport), MlError> {
     let extractor = Extractor::Backbone(net, device);
     extract_features(catalog, photos, &extractor, cancel, progress)
@@ -147,7 +138,7 @@ pub fn extract_features(
     photos: &[PhotoRecord],
     extractor: &Extractor,
     cancel: &CancelToken,
-    progress: &FeatureProgress,
+    progress: &Progress,
 ) -> Result<(FeatureVectors, FeatureReport), MlError> {
     let key = extractor.model_key();
     let mut vectors = catalog.cached_features(&key, photos)?;
@@ -158,8 +149,7 @@ pub fn extract_features(
         cached: photos.len() - missing.len(),
         ..FeatureReport::default()
     };
-    progress.to_compute.store(missing.len(), Ordering::Relaxed);
-    progress.computed.store(0, Ordering::Relaxed);
+    progress.start(super::train::Stage::Features, missing.len());
     let batches: Vec<&[usize]> = missing.chunks(extractor.batch_size()).collect();
     let mut next = batches.first().map(|b| prepare_batch(photos, b, extractor));
     for (n, batch) in batches.iter().enumerate() {
@@ -204,7 +194,7 @@ pub fn extract_features(
             vectors[i] = Some(row);
             report.computed += 1;
         }
-        progress.computed.fetch_add(batch.len(), Ordering::Relaxed);
+        progress.advance(batch.len());
     }
     Ok((vectors, report))
 }
@@ -265,7 +255,7 @@ mod tests {
         ));
         let device = Device::Cpu;
         let net = EfficientNetLite0::load_shipped(&device).expect("weights");
-        let progress = FeatureProgress::default();
+        let progress = Progress::default();
         let run = |c: &mut Catalog| {
             backbone_features(c, &photos, &net, &device, &CancelToken::new(), &progress)
         };

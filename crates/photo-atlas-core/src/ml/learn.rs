@@ -7,13 +7,11 @@ use candle_core::{Device, Tensor};
 use ndarray::{Array2, Axis};
 
 use super::efficientnet::{EfficientNetLite0, imagenet_classes, softmax, top_k};
-use super::features::{
-    Extractor, FeatureProgress, FeatureReport, MlError, extract_features, feature_matrix,
-};
+use super::features::{Extractor, FeatureReport, MlError, extract_features, feature_matrix};
 use super::network::{Architecture, Network};
 use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
-use super::train::{Stage, TrainConfig, TrainProgress};
-use crate::jobs::CancelToken;
+use super::train::{Stage, TrainConfig};
+use crate::jobs::{CancelToken, Progress};
 use crate::store::{Catalog, ClusterMember, PhotoRecord, SavedModel, StoreError};
 
 /// Side of the square the pixel path squashes photos to.
@@ -77,26 +75,6 @@ pub struct FolderJob {
     pub config: TrainConfig,
 }
 
-/// Progress of the whole job: feature extraction, then training.
-#[derive(Debug, Default)]
-pub struct JobProgress {
-    pub features: FeatureProgress,
-    pub train: TrainProgress,
-    /// Where the job runs, in words, once the device has been chosen.
-    device: std::sync::OnceLock<String>,
-}
-
-impl JobProgress {
-    pub fn set_device(&self, description: String) {
-        let _ = self.device.set(description);
-    }
-
-    /// `None` until the device has been chosen.
-    pub fn device(&self) -> Option<&str> {
-        self.device.get().map(String::as_str)
-    }
-}
-
 /// The photos that have vectors, their vectors, and what extraction reported.
 pub struct FolderFeatures {
     pub photos: Vec<PhotoRecord>,
@@ -113,7 +91,7 @@ pub fn folder_features(
     net: &EfficientNetLite0,
     device: &Device,
     cancel: &CancelToken,
-    progress: &FeatureProgress,
+    progress: &Progress,
 ) -> Result<Option<FolderFeatures>, MlError> {
     let extractor = match source {
         FeatureSource::Backbone => Extractor::Backbone(net, device),
@@ -148,9 +126,9 @@ pub fn cluster_folder(
     photos: &[PhotoRecord],
     job: &FolderJob,
     cancel: &CancelToken,
-    progress: &JobProgress,
+    progress: &Progress,
 ) -> Result<Option<FolderOutcome>, LearnError> {
-    progress.train.start(Stage::Features, photos.len());
+    progress.start(Stage::Features, photos.len());
     let clock = std::time::Instant::now();
     let net = EfficientNetLite0::load_shipped(&job.device)?;
     let Some(features) = folder_features(
@@ -160,7 +138,7 @@ pub fn cluster_folder(
         &net,
         &job.device,
         cancel,
-        &progress.features,
+        progress,
     )?
     else {
         return Ok(None);
@@ -182,7 +160,7 @@ pub fn cluster_folder(
         previous: previous.as_ref(),
         device: &job.device,
         cancel,
-        progress: &progress.train,
+        progress,
     };
     let Some(clustering) = cluster(&features.matrix, &run)? else {
         return Ok(None);

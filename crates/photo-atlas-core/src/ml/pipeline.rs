@@ -15,8 +15,8 @@ use super::dec::{hard_labels, soft_assignment};
 use super::kmeans::{KMeansError, choose_k, kmeans, silhouette};
 use super::neighbours::{NEIGHBOURS, STEPS, smooth};
 use super::network::{Architecture, Network};
-use super::train::{Stage, TrainConfig, TrainProgress, encode_all, pretrain, refine};
-use crate::jobs::CancelToken;
+use super::train::{Stage, TrainConfig, encode_all, pretrain, refine};
+use crate::jobs::{CancelToken, Progress};
 
 /// Rows used when scoring partitions (silhouette is quadratic in them).
 const SCORE_ROWS: usize = 2000;
@@ -129,7 +129,7 @@ pub struct ClusterJob<'a> {
     pub previous: Option<&'a TrainedWeights>,
     pub device: &'a Device,
     pub cancel: &'a CancelToken,
-    pub progress: &'a TrainProgress,
+    pub progress: &'a Progress,
 }
 
 /// Clusters `features` (one row per photo); `Ok(None)` when cancelled.
@@ -372,7 +372,7 @@ mod tests {
         (data, truth)
     }
 
-    fn job<'a>(k: KChoice, cancel: &'a CancelToken, progress: &'a TrainProgress) -> ClusterJob<'a> {
+    fn job<'a>(k: KChoice, cancel: &'a CancelToken, progress: &'a Progress) -> ClusterJob<'a> {
         ClusterJob {
             k,
             seed: 4,
@@ -393,7 +393,7 @@ mod tests {
     #[test]
     fn finds_the_groups_chooses_k_and_repeats_itself() {
         let (data, truth) = groups(3, 40, 9);
-        let (cancel, progress) = (CancelToken::new(), TrainProgress::default());
+        let (cancel, progress) = (CancelToken::new(), Progress::default());
         let first = cluster(&data, &job(KChoice::Auto { max: 6 }, &cancel, &progress))
             .expect("cluster")
             .expect("not cancelled");
@@ -406,7 +406,7 @@ mod tests {
             .expect("cluster")
             .expect("not cancelled");
         assert_eq!(first.labels, again.labels, "same seed, same clusters");
-        assert!(!progress.losses.lock().expect("losses").is_empty());
+        assert!(!progress.losses::<Stage>().is_empty());
         // The stored model is picked up and fine-tuned.
         let mut tuned_job = job(KChoice::Fixed(3), &cancel, &progress);
         tuned_job.previous = Some(&first.model);
@@ -431,7 +431,7 @@ mod tests {
     #[test]
     fn the_convolutional_network_groups_pixels_and_is_fine_tuned_as_itself() {
         let (data, truth) = coloured_images(20);
-        let (cancel, progress) = (CancelToken::new(), TrainProgress::default());
+        let (cancel, progress) = (CancelToken::new(), Progress::default());
         let mut conv_job = job(KChoice::Fixed(3), &cancel, &progress);
         conv_job.pixels = true;
         conv_job.architecture = Architecture::Conv;
@@ -458,7 +458,7 @@ mod tests {
     #[test]
     fn cancelling_stops_without_a_result_and_tiny_sets_are_refused() {
         let (data, _) = groups(2, 10, 1);
-        let (cancel, progress) = (CancelToken::new(), TrainProgress::default());
+        let (cancel, progress) = (CancelToken::new(), Progress::default());
         cancel.cancel();
         let outcome = cluster(&data, &job(KChoice::Fixed(2), &cancel, &progress)).expect("runs");
         assert!(outcome.is_none());

@@ -2,11 +2,8 @@
 //! mean squared error) and the IDEC refinement (reconstruction + γ·KL(P‖Q), with
 //! P recomputed every `update_interval` steps and a stop once fewer than
 //! `tolerance` of the labels change). Both check the cancel token every batch,
-//! report their loss to a shared `TrainProgress`, and draw every random number
+//! report their loss to a shared `jobs::Progress`, and draw every random number
 //! from one seeded generator.
-
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
 use candle_core::{Result, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
@@ -16,7 +13,7 @@ use rand_xoshiro::Xoshiro256Plus;
 
 use super::dec::{hard_labels, kl_divergence, soft_assignment, target_distribution};
 use super::network::Network;
-use crate::jobs::CancelToken;
+use crate::jobs::{CancelToken, Progress};
 
 /// Knobs of both training stages.
 #[derive(Debug, Clone)]
@@ -69,6 +66,22 @@ pub enum Stage {
     Saving = 4,
 }
 
+impl crate::jobs::Stage for Stage {
+    fn code(self) -> u8 {
+        self as u8
+    }
+
+    fn from_code(code: u8) -> Self {
+        match code {
+            1 => Stage::Pretraining,
+            2 => Stage::ChoosingK,
+            3 => Stage::Refining,
+            4 => Stage::Saving,
+            _ => Stage::Features,
+        }
+    }
+}
+
 impl Stage {
     pub fn describe(self) -> &'static str {
         match self {
@@ -77,42 +90,6 @@ impl Stage {
             Stage::ChoosingK => "Choosing the number of groups",
             Stage::Refining => "Refining the groups",
             Stage::Saving => "Saving",
-        }
-    }
-}
-
-/// Counters and the loss curve of a running job, shared with whoever shows them.
-#[derive(Debug, Default)]
-pub struct TrainProgress {
-    stage: AtomicU8,
-    pub done: AtomicUsize,
-    pub total: AtomicUsize,
-    /// (stage, step, loss) of every epoch or target update.
-    pub losses: Mutex<Vec<(Stage, usize, f32)>>,
-}
-
-impl TrainProgress {
-    pub fn stage(&self) -> Stage {
-        match self.stage.load(Ordering::Acquire) {
-            1 => Stage::Pretraining,
-            2 => Stage::ChoosingK,
-            3 => Stage::Refining,
-            4 => Stage::Saving,
-            _ => Stage::Features,
-        }
-    }
-
-    /// Counters first, stage last (released), so that whoever sees the new stage
-    /// (acquiring it) sees its counters too.
-    pub fn start(&self, stage: Stage, total: usize) {
-        self.done.store(0, Ordering::Relaxed);
-        self.total.store(total, Ordering::Relaxed);
-        self.stage.store(stage as u8, Ordering::Release);
-    }
-
-    fn record(&self, stage: Stage, step: usize, loss: f32) {
-        if let Ok(mut l) = self.losses.lock() {
-            l.push((stage, step, loss));
         }
     }
 }
@@ -158,7 +135,7 @@ pub fn pretrain(
     epochs: usize,
     rng: &mut Xoshiro256Plus,
     cancel: &CancelToken,
-    progress: &TrainProgress,
+    progress: &Progress,
 ) -> Result<std::result::Result<f32, Cancelled>> {
     let params = ParamsAdamW {
         lr: config.pretrain_lr,
@@ -182,8 +159,8 @@ pub fn pretrain(
             count += batch.len();
         }
         last = sum / count.max(1) as f32;
-        progress.record(Stage::Pretraining, epoch, last);
-        progress.done.store(epoch + 1, Ordering::Relaxed);
+        progress.record_loss(Stage::Pretraining, epoch, last);
+        progress.set_done(epoch + 1);
     }
     Ok(Ok(last))
 }
@@ -216,7 +193,7 @@ pub fn refine(
     config: &TrainConfig,
     rng: &mut Xoshiro256Plus,
     cancel: &CancelToken,
-    progress: &TrainProgress,
+    progress: &Progress,
 ) -> Result<std::result::Result<Refined, Cancelled>> {
     let n = data.dim(0)?;
     let centres = Var::from_tensor(initial_centres)?;
@@ -266,10 +243,10 @@ pub fn refine(
             let loss = (&recon + (kl * config.gamma)?)?;
             opt.backward_step(&loss)?;
             if step % interval == 0 {
-                progress.record(Stage::Refining, step, loss.to_scalar::<f32>()?);
+                progress.record_loss(Stage::Refining, step, loss.to_scalar::<f32>()?);
             }
             step += 1;
-            progress.done.store(step, Ordering::Relaxed);
+            progress.set_done(step);
             if step >= max_steps {
                 break 'outer;
             }

@@ -7,17 +7,17 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::Failure;
-use crate::jobs::{CancelToken, Task, Waker};
+use crate::jobs::{CancelToken, Progress, Task, Waker};
 use crate::library::PhotoFolder;
 use crate::ml::device::{Device, DeviceChoice, choose};
-use crate::ml::learn::{FeatureSource, FolderJob, JobProgress, cluster_folder};
+use crate::ml::learn::{FeatureSource, FolderJob, cluster_folder};
 use crate::ml::network::Architecture;
 use crate::ml::pipeline::KChoice;
 use crate::ml::train::TrainConfig;
 use crate::store::{Catalog, Locations};
 
 /// A summary in words when done; `None` when cancelled.
-pub type LearnTask = Task<Option<String>, Failure, JobProgress>;
+pub type LearnTask = Task<Option<String>, Failure, Progress>;
 
 /// Learns (or fine-tunes) the content clusters of `folder` and stores them.
 pub fn start_learning(locations: &Locations, folder: PathBuf, waker: Waker) -> LearnTask {
@@ -29,11 +29,11 @@ pub fn start_learning(locations: &Locations, folder: PathBuf, waker: Waker) -> L
         move |cancel, progress| {
             let device = match choose(DeviceChoice::Auto) {
                 Ok((d, text)) => {
-                    progress.set_device(text);
+                    progress.set_note(text);
                     d
                 }
                 Err(e) => {
-                    progress.set_device(e.to_string());
+                    progress.set_note(e.to_string());
                     Device::Cpu
                 }
             };
@@ -47,7 +47,7 @@ pub(super) fn run(
     folder: &Path,
     device: Device,
     cancel: &CancelToken,
-    progress: &JobProgress,
+    progress: &Progress,
 ) -> Result<Option<String>, Failure> {
     let started = Instant::now();
     let mut catalog = Catalog::open(&locations.catalog)?;

@@ -7,18 +7,18 @@ use std::time::Duration;
 
 use super::Failure;
 use crate::imaging::ThumbnailCache;
-use crate::jobs::{CancelToken, ScanProgress, Task, Waker};
+use crate::jobs::{CancelToken, Progress, ScanStage, Task, Waker};
 use crate::scanner::{ScanOptions, ScanReport, scan};
 use crate::store::{Catalog, Locations};
 
-pub type ScanTask = Task<ScanReport, Failure, ScanProgress>;
+pub type ScanTask = Task<ScanReport, Failure, Progress>;
 
 /// Scans `folder` (metadata and thumbnails) into the catalog.
 pub fn start_scan(locations: &Locations, folder: PathBuf, waker: Waker) -> ScanTask {
     let l = locations.clone();
     Task::spawn(
         "scan",
-        ScanProgress::new(),
+        Default::default(),
         waker,
         move |cancel, progress| run(&l, &folder, cancel, progress),
     )
@@ -28,8 +28,10 @@ impl ScanTask {
     /// Files per second and the estimated time left, once reading has started.
     pub fn rate_and_eta(&self) -> Option<(f64, Duration)> {
         let p = self.progress();
-        let done = ScanProgress::get(&p.read);
-        let total = ScanProgress::get(&p.to_read);
+        let (done, total) = (p.done(), p.total());
+        if p.stage::<ScanStage>() == ScanStage::Walking {
+            return None;
+        }
         let secs = self.started().elapsed().as_secs_f64();
         if done == 0 || secs <= 0.0 {
             return None;
@@ -46,7 +48,7 @@ pub(super) fn run(
     locations: &Locations,
     folder: &Path,
     cancel: &CancelToken,
-    progress: &ScanProgress,
+    progress: &Progress,
 ) -> Result<ScanReport, Failure> {
     let mut catalog = Catalog::open(&locations.catalog)?;
     let options = ScanOptions {

@@ -4,13 +4,11 @@
 //! the cancel gives a real answer, so each test would fail if the check were missing.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::jobs::{CancelToken, ScanProgress, Task, TaskError, no_waker};
+use crate::jobs::{CancelToken, Progress, Task, TaskError, no_waker};
 use crate::ml::device::Device;
-use crate::ml::learn::JobProgress;
 use crate::scanner::{ScanOptions, scan};
 use crate::store::{Catalog, ClusterMember, Locations, SavedModel};
 
@@ -50,10 +48,18 @@ fn scanned(n: usize) -> (tempfile::TempDir, tempfile::TempDir, Locations) {
         lib.path(),
         &options,
         &CancelToken::new(),
-        &ScanProgress::default(),
+        &Progress::default(),
     )
     .expect("scan");
     (lib, state, l)
+}
+
+/// Files read so far by a scan (0 until it reads).
+fn reading(p: &Progress) -> usize {
+    match p.stage::<crate::jobs::ScanStage>() {
+        crate::jobs::ScanStage::Walking => 0,
+        _ => p.done(),
+    }
 }
 
 fn cancelled() -> CancelToken {
@@ -103,7 +109,7 @@ fn a_scan_stops_when_cancelled() {
         no_waker(),
     );
     let deadline = Instant::now() + Duration::from_secs(120);
-    while task.progress().read.load(Ordering::Relaxed) == 0 && Instant::now() < deadline {
+    while reading(task.progress()) == 0 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(1));
     }
     task.cancel();
@@ -120,13 +126,7 @@ fn a_scan_stops_when_cancelled() {
 fn clustering_stops_when_cancelled() {
     let (lib, _state, l) = scanned(12);
     let folder = lib.path().to_path_buf();
-    let outcome = cluster_job::run(
-        &l,
-        &folder,
-        Device::Cpu,
-        &cancelled(),
-        &JobProgress::default(),
-    );
+    let outcome = cluster_job::run(&l, &folder, Device::Cpu, &cancelled(), &Progress::default());
     assert!(matches!(outcome, Ok(None)), "cancelled: {outcome:?}");
 }
 
@@ -162,7 +162,7 @@ fn a_duplicates_search_stops_when_cancelled() {
         lib.path(),
         &options,
         &CancelToken::new(),
-        &ScanProgress::default(),
+        &Progress::default(),
     )
     .expect("rescan");
     let key = crate::library::PhotoFolder::open(lib.path()).expect("folder");
