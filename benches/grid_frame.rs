@@ -11,7 +11,8 @@ use photo_atlas::window::PhotoAtlasWindow;
 use photo_atlas_core::grouping::GroupLevel;
 use photo_atlas_core::library::PhotoKind;
 use photo_atlas_core::metadata::{CaptureTime, DateSource, Gps, Timestamp};
-use photo_atlas_core::store::{Locations, PhotoRecord, ThumbStatus};
+use photo_atlas_core::photo::{PhotoRecord, ThumbStatus};
+use photo_atlas_core::store::Locations;
 use photo_atlas_core::tasks::{FolderSnapshot, IndexedGroup};
 
 const PHOTOS: usize = 100_000;

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use photo_atlas_core::grouping::places::{ClusterOptions, find_places, warm_up};
 use photo_atlas_core::metadata::Gps;
-use photo_atlas_core::store::PhotoRecord;
+use photo_atlas_core::photo::PhotoRecord;
 
 /// A small deterministic generator (no extra dependency for a benchmark).
 struct Lcg(u64);

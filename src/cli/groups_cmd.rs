@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use super::{GroupBy, json, scan_cmd::scan_with_progress};
 use photo_atlas_core::grouping::places::{ClusterOptions, find_places};
 use photo_atlas_core::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
-use photo_atlas_core::store::{Catalog, Locations, PhotoRecord};
+use photo_atlas_core::photo::PhotoRecord;
+use photo_atlas_core::store::{Catalog, Locations};
 
 pub fn run(
     catalog: &mut Catalog,

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use photo_atlas_core::grouping::Group;
 use photo_atlas_core::grouping::places::Place;
 use photo_atlas_core::library::Problem;
-use photo_atlas_core::store::PhotoRecord;
+use photo_atlas_core::photo::PhotoRecord;
 
 /// One catalogued file, as `scan --json` prints it.
 pub fn photo(p: &PhotoRecord) -> Value {

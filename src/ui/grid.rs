@@ -4,7 +4,7 @@
 use egui::{Color32, CornerRadius, Rect, Sense, Stroke, Vec2, WidgetInfo, WidgetType, pos2, vec2};
 
 use crate::app::{Command, PhotoAtlasApp, TextureCache, ThumbSlot, sections_of};
-use photo_atlas_core::store::{PhotoRecord, ThumbStatus};
+use photo_atlas_core::photo::{PhotoRecord, ThumbStatus};
 use photo_atlas_core::tasks::ImageSource;
 
 const GAP: f32 = 6.0;
@@ -207,12 +207,7 @@ fn draw_thumbnail(
     badge_text: Option<&str>,
 ) -> bool {
     let response = ui.interact(rect, ui.id().with(("thumb", index)), Sense::click());
-    let name = photo
-        .path
-        .rsplit('/')
-        .next()
-        .unwrap_or(&photo.path)
-        .to_string();
+    let name = photo.file_name().to_string();
     response.widget_info(|| WidgetInfo::labeled(WidgetType::Button, true, &name));
     if !ui.is_rect_visible(rect) {
         return response.clicked();

@@ -6,7 +6,7 @@ use egui::{Color32, Rect, Sense, pos2};
 
 use crate::app::{Command, PhotoAtlasApp, TextureCache, ThumbSlot, Viewer};
 use photo_atlas_core::metadata::DateSource;
-use photo_atlas_core::store::PhotoRecord;
+use photo_atlas_core::photo::PhotoRecord;
 use photo_atlas_core::tasks::ImageSource;
 
 /// Longest side of the picture the viewer loads.
@@ -92,14 +92,10 @@ fn top_bar(
                     commands.push(Command::StepPhoto(1));
                 }
             });
-            ui.strong(file_name(photo));
+            ui.strong(photo.file_name());
             ui.label(egui::RichText::new(format!("{} of {count}", index + 1)).weak());
         });
     });
-}
-
-fn file_name(photo: &PhotoRecord) -> &str {
-    photo.path.rsplit('/').next().unwrap_or(&photo.path)
 }
 
 fn details(
@@ -142,7 +138,7 @@ fn details(
 }
 
 fn detail_rows(photo: &PhotoRecord, place: Option<(String, bool)>) -> Vec<(&'static str, String)> {
-    let mut rows = vec![("File", file_name(photo).to_string())];
+    let mut rows = vec![("File", photo.file_name().to_string())];
     if let Some(t) = photo.taken {
         let when = t.at.local.format("%A %-d %B %Y, %H:%M:%S").to_string();
         let offset =

@@ -17,6 +17,7 @@
 //! library, metadata, jobs: the ground floor
 //! ```
 //!
+//! * [`photo`] is the core domain type, one catalogued photo.
 //! * [`library`] walks folders and recognises photo files.
 //! * [`metadata`] reads capture time, GPS, orientation and camera, the way ExifTool does.
 //! * [`imaging`] decodes (at reduced size where it can), orients and makes thumbnails.
@@ -39,6 +40,7 @@ pub mod jobs;
 pub mod library;
 pub mod metadata;
 pub mod ml;
+pub mod photo;
 pub mod scanner;
 pub mod search;
 pub mod store;

@@ -18,7 +18,8 @@ use crate::imaging::{THUMBNAIL_SIZE, ThumbnailCache, make_thumbnail};
 use crate::jobs::{CancelToken, Progress, ScanStage};
 use crate::library::{FoundFile, PhotoFolder, Problem, describe_io, walk};
 use crate::metadata::{self, PhotoMetadata};
-use crate::store::{Catalog, KnownFile, PhotoRecord, StoreError, ThumbStatus};
+use crate::photo::{PhotoRecord, ThumbStatus};
+use crate::store::{Catalog, KnownFile, StoreError};
 
 /// How a scan should run.
 #[derive(Clone, Debug, Default)]

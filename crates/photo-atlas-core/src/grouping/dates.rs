@@ -6,7 +6,7 @@ use chrono::{Datelike, NaiveDate};
 use super::labels::{day_label, month_label};
 use super::{Group, GroupLevel, sort_by_time, undated_group};
 use crate::metadata::Timestamp;
-use crate::store::PhotoRecord;
+use crate::photo::PhotoRecord;
 
 /// Groups photos by year, month and day of their (local) capture time.
 pub fn group_by_date(photos: &[PhotoRecord]) -> Vec<Group> {

@@ -8,7 +8,7 @@
 use super::labels::range_label;
 use super::{Group, GroupLevel, sort_by_time, undated_group};
 use crate::metadata::Timestamp;
-use crate::store::PhotoRecord;
+use crate::photo::PhotoRecord;
 
 /// Tuning of event splitting; the defaults follow PhotoTOC.
 #[derive(Clone, Copy, Debug)]

@@ -12,7 +12,7 @@ pub use events::{EventOptions, group_by_event};
 pub use labels::{count_label, day_label, range_label};
 
 use crate::metadata::Timestamp;
-use crate::store::PhotoRecord;
+use crate::photo::PhotoRecord;
 
 /// What kind of group a group is: a depth in the date tree, an event, a place, or
 /// one of the window's other sections.
@@ -90,7 +90,7 @@ fn undated_group(undated: &[&PhotoRecord]) -> Option<Group> {
 #[cfg(test)]
 pub(crate) mod test_support {
     use crate::metadata::{CaptureTime, DateSource, parse_exif_datetime};
-    use crate::store::PhotoRecord;
+    use crate::photo::PhotoRecord;
 
     /// A photo taken at `when` (`YYYY:MM:DD HH:MM:SS`), or undated.
     pub fn photo(path: &str, when: Option<&str>) -> PhotoRecord {

@@ -160,7 +160,12 @@ mod tests {
         let names: Vec<_> = out
             .files
             .iter()
-            .map(|f| f.path.rsplit('/').next().unwrap_or(""))
+            .map(|f| {
+                Path::new(&f.path)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("")
+            })
             .collect();
         assert_eq!(names, ["a.jpg", "b.PNG"]);
         assert!(out.problems.is_empty());

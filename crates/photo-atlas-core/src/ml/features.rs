@@ -11,7 +11,8 @@ use rayon::prelude::*;
 use super::efficientnet::{EfficientNetLite0, INPUT_SIZE, input_values};
 use crate::imaging::{apply_orientation, decode};
 use crate::jobs::{CancelToken, Progress};
-use crate::store::{Catalog, PhotoRecord, StoreError};
+use crate::photo::PhotoRecord;
+use crate::store::{Catalog, StoreError};
 
 /// The key under which backbone vectors are cached; bump it when inputs or weights change.
 pub const BACKBONE_MODEL: &str = "efficientnet-lite0/224/v1";

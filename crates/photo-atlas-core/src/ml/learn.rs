@@ -12,7 +12,8 @@ use super::network::{Architecture, Network};
 use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
 use super::train::{Stage, TrainConfig};
 use crate::jobs::{CancelToken, Progress};
-use crate::store::{Catalog, ClusterMember, PhotoRecord, SavedModel, StoreError};
+use crate::photo::PhotoRecord;
+use crate::store::{Catalog, ClusterMember, SavedModel, StoreError};
 
 /// Side of the square the pixel path squashes photos to.
 pub const PIXEL_SIDE: u32 = 32;

@@ -17,7 +17,8 @@ use crate::jobs::CancelToken;
 use crate::ml::features::{BACKBONE_MODEL, feature_matrix};
 use crate::ml::metrics::l2_normalised;
 use crate::ml::neighbours::nearest;
-use crate::store::{Catalog, PhotoRecord, StoreError};
+use crate::photo::PhotoRecord;
+use crate::store::{Catalog, StoreError};
 
 /// Bits in which the difference hashes of two near-duplicates may differ.
 pub const HASH_BITS: u32 = 4;

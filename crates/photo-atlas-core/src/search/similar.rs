@@ -15,7 +15,8 @@ use crate::jobs::CancelToken;
 use crate::library::PhotoKind;
 use crate::ml::features::{FeatureVectors, feature_matrix};
 use crate::ml::learn::{FeatureSource, LearnError, encode_photo};
-use crate::store::{Catalog, PhotoRecord, SavedClusters, StoreError};
+use crate::photo::PhotoRecord;
+use crate::store::{Catalog, SavedClusters, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {

@@ -209,7 +209,7 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::PhotoRecord;
+    use crate::photo::PhotoRecord;
 
     fn member(path: &str, cluster: usize, confidence: f32) -> ClusterMember {
         ClusterMember {

@@ -4,7 +4,8 @@
 
 use rusqlite::params;
 
-use super::{Catalog, PhotoRecord, StoreError};
+use super::{Catalog, StoreError};
+use crate::photo::PhotoRecord;
 
 pub(super) fn to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()

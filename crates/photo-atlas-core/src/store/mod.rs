@@ -16,7 +16,7 @@ use rusqlite::Connection;
 
 pub use clusters::{ClusterMember, SavedClusters, SavedModel};
 pub use locations::{CACHE_ENV, CATALOG_ENV, Locations};
-pub use photos::{KnownFile, PhotoRecord, ThumbStatus};
+pub use photos::KnownFile;
 pub use schema::SCHEMA_VERSION;
 
 /// Why the catalog could not do what was asked.

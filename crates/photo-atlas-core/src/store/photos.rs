@@ -8,76 +8,7 @@ use rusqlite::{Row, params};
 use super::{Catalog, StoreError, folder_bounds, now_secs};
 use crate::library::PhotoKind;
 use crate::metadata::{CaptureTime, DateSource, Gps, Timestamp};
-
-/// Whether a photo has a thumbnail in the cache.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ThumbStatus {
-    /// Not made (yet): the scan ran with `--no-thumbnails`, or was cancelled.
-    None,
-    Ok,
-    /// HEIC and RAW pixels cannot be decoded yet.
-    Unsupported,
-    /// Decoding failed; the photo's `error` says why.
-    Failed,
-}
-
-impl ThumbStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Ok => "ok",
-            Self::Unsupported => "not supported yet",
-            Self::Failed => "failed",
-        }
-    }
-
-    fn parse(text: &str) -> Self {
-        [Self::Ok, Self::Unsupported, Self::Failed]
-            .into_iter()
-            .find(|s| s.as_str() == text)
-            .unwrap_or(Self::None)
-    }
-}
-
-/// One catalogued photo.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PhotoRecord {
-    pub path: String,
-    pub size: u64,
-    pub mtime_ns: i64,
-    pub kind: PhotoKind,
-    pub taken: Option<CaptureTime>,
-    pub gps: Option<Gps>,
-    pub orientation: Option<u8>,
-    pub make: Option<String>,
-    pub model: Option<String>,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    /// Why the photo could not be fully read, as a sentence; `None` when all went well.
-    pub error: Option<String>,
-    pub thumb: ThumbStatus,
-}
-
-impl PhotoRecord {
-    /// A JPEG at `path` that nothing is known about yet (tests, benchmarks, fixtures).
-    pub fn bare(path: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            size: 0,
-            mtime_ns: 0,
-            kind: PhotoKind::Jpeg,
-            taken: None,
-            gps: None,
-            orientation: None,
-            make: None,
-            model: None,
-            width: None,
-            height: None,
-            error: None,
-            thumb: ThumbStatus::None,
-        }
-    }
-}
+use crate::photo::{PhotoRecord, ThumbStatus};
 
 /// What the catalog remembers of a file, to decide whether a rescan must read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use super::Failure;
 use crate::jobs::{CancelToken, Task, Waker};
 use crate::ml::device::{DeviceChoice, choose};
+use crate::photo::PhotoRecord;
 use crate::search::duplicates::{DuplicateSet, find_duplicates};
 use crate::search::similar::{SimilarPhoto, similar_photos};
-use crate::store::{Catalog, Locations, PhotoRecord};
+use crate::store::{Catalog, Locations};
 
 /// How many similar photos the window shows.
 pub const SHOWN: usize = 60;

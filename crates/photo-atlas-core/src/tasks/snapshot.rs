@@ -4,7 +4,7 @@
 
 use crate::grouping::places::{ClusterOptions, find_places};
 use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
-use crate::store::PhotoRecord;
+use crate::photo::PhotoRecord;
 
 /// A group whose photos are indices into [`FolderSnapshot::photos`].
 #[derive(Clone, Debug, PartialEq)]

@@ -13,7 +13,7 @@ pub use naming::{Locality, country_name, locality, place_name, warm_up};
 use std::collections::HashMap;
 
 use crate::metadata::Timestamp;
-use crate::store::PhotoRecord;
+use crate::photo::PhotoRecord;
 
 /// How far in time a photo without GPS may be from a GPS-tagged one of the same camera
 /// to be placed with it.
