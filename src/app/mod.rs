@@ -1,7 +1,7 @@
 //! The window's state, and the one place where that state changes.
 //!
 //! Each frame `ui` draws from the state and pushes [`Command`]s; `apply` carries
-//! them out after drawing (the frame itself is run by [`crate::window`]). Nothing
+//! them out after drawing (the frame itself is run by the `window` module). Nothing
 //! here draws or knows eframe: this module never calls into `ui`. Everything slow
 //! (catalog reads, scans, decoding) runs in [`photo_atlas_core::tasks`] threads that
 //! wake the window when they have news, so the UI thread never reads a file or waits

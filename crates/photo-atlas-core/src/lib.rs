@@ -7,14 +7,16 @@
 //! Dependencies point down this list, never up (see `ARCHITECTURE.md`):
 //!
 //! ```text
-//! tasks     ->  scanner, ml, search, grouping, store, imaging
-//! scanner   ->  library, metadata, imaging, store, jobs
-//! search    ->  ml, store, imaging, library
-//! ml        ->  store, imaging, library, jobs
-//! grouping  ->  store, metadata
-//! store     ->  library, metadata
-//! imaging   ->  library, metadata
-//! library, metadata, jobs: the ground floor
+//! tasks     ->  scanner, ml, search, grouping, store, imaging, photo, library, jobs
+//! scanner   ->  store, imaging, photo, library, metadata, jobs
+//! search    ->  ml, store, photo, library, metadata, jobs
+//! ml        ->  store, imaging, photo, library, jobs
+//! grouping  ->  photo, metadata
+//! store     ->  photo, library, metadata
+//! imaging   ->  library
+//! photo     ->  library, metadata
+//! library   ->  jobs
+//! metadata, jobs: the ground floor
 //! ```
 //!
 //! * [`photo`] is the core domain type, one catalogued photo.
