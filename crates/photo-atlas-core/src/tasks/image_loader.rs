@@ -35,12 +35,14 @@ pub struct LoadedImage {
 pub struct ImageLoader {
     queue: Arc<LifoQueue<(String, ImageSource)>>,
     done: Receiver<LoadedImage>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl ImageLoader {
     pub fn start(name: &str, workers: usize, queue_len: usize, waker: Waker) -> Self {
         let queue = Arc::new(LifoQueue::new(queue_len));
         let (tx, done) = mpsc::channel();
+        let mut threads = Vec::with_capacity(workers);
         for i in 0..workers {
             let (q, tx, w): (_, Sender<LoadedImage>, _) =
                 (queue.clone(), tx.clone(), waker.clone());
@@ -60,11 +62,16 @@ impl ImageLoader {
                         w();
                     }
                 });
-            if let Err(e) = spawned {
-                log::error!("an image loader could not start: {e}");
+            match spawned {
+                Ok(handle) => threads.push(handle),
+                Err(e) => log::error!("an image loader could not start: {e}"),
             }
         }
-        Self { queue, done }
+        Self {
+            queue,
+            done,
+            threads,
+        }
     }
 
     /// Asks for an image; returns the key of a request dropped to make room, if any.
@@ -79,8 +86,12 @@ impl ImageLoader {
 }
 
 impl Drop for ImageLoader {
+    /// Stops the workers and waits for them (each finishes at most the image it is on).
     fn drop(&mut self) {
         self.queue.close();
+        for handle in self.threads.drain(..) {
+            let _ = handle.join();
+        }
     }
 }
 
