@@ -229,8 +229,8 @@ impl PhotoAtlasApp {
     /// Whether everything the view shows is in: no scan or search running and the
     /// catalog read since the last change (the window adds: every visible picture loaded).
     pub fn is_settled(&self) -> bool {
-        let folder_ready =
-            self.folder.is_none() || (self.snapshot.is_some() && self.is_up_to_date());
+        let folder_read = self.snapshot.is_some() || self.load_failed;
+        let folder_ready = self.folder.is_none() || (folder_read && self.is_up_to_date());
         let searches_done = self.similar.job.is_none()
             && self.duplicates.job.is_none()
             && self.pending_similar.is_none();

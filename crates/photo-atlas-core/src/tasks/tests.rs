@@ -38,20 +38,20 @@ fn scanned(n: usize) -> (tempfile::TempDir, tempfile::TempDir, Locations) {
     );
     photos(lib.path(), n);
     let l = locations(state.path());
+    scan_into(&l, lib.path());
+    (lib, state, l)
+}
+
+/// Scans `folder` (metadata only) into the catalog of `l`.
+fn scan_into(l: &Locations, folder: &Path) -> Catalog {
     let mut catalog = Catalog::open(&l.catalog).expect("catalog");
     let options = ScanOptions {
         thumbnails: None,
         exclude: Vec::new(),
     };
-    scan(
-        &mut catalog,
-        lib.path(),
-        &options,
-        &CancelToken::new(),
-        &Progress::default(),
-    )
-    .expect("scan");
-    (lib, state, l)
+    let never = CancelToken::new();
+    scan(&mut catalog, folder, &options, &never, &Progress::default()).expect("scan");
+    catalog
 }
 
 /// Files read so far by a scan (0 until it reads).
@@ -152,19 +152,7 @@ fn a_folder_read_stops_when_cancelled_and_a_missing_folder_says_why() {
 fn a_duplicates_search_stops_when_cancelled() {
     let (lib, _state, l) = scanned(4);
     std::fs::copy(lib.path().join("p000.jpg"), lib.path().join("copy.jpg")).expect("copy");
-    let mut catalog = Catalog::open(&l.catalog).expect("catalog");
-    let options = ScanOptions {
-        thumbnails: None,
-        exclude: Vec::new(),
-    };
-    scan(
-        &mut catalog,
-        lib.path(),
-        &options,
-        &CancelToken::new(),
-        &Progress::default(),
-    )
-    .expect("rescan");
+    let catalog = scan_into(&l, lib.path());
     let key = crate::library::PhotoFolder::open(lib.path()).expect("folder");
     let records = catalog.photos_under(key.key()).expect("photos");
     let sets = similar_job::duplicates(&l, &records, &cancelled()).expect("search");
