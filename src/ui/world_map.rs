@@ -108,9 +108,8 @@ pub fn show(ui: &mut egui::Ui, snap: &FolderSnapshot, height: f32, commands: &mu
         }
     }
     let most = snap
-        .places
-        .iter()
-        .map(|p| p.group.photos.len())
+        .place_sections()
+        .map(|g| g.photos.len())
         .max()
         .unwrap_or(1)
         .max(1) as f32;
