@@ -107,9 +107,11 @@ pub fn show(ui: &mut egui::Ui, snap: &FolderSnapshot, height: f32, commands: &mu
             }
         }
     }
+    // Scaled to the largest place ("No location" is not on the map, so not its size).
     let most = snap
-        .place_sections()
-        .map(|g| g.photos.len())
+        .places
+        .iter()
+        .map(|p| p.group.photos.len())
         .max()
         .unwrap_or(1)
         .max(1) as f32;
