@@ -5,8 +5,10 @@
 struct StderrLog;
 
 impl log::Log for StderrLog {
+    /// Photo Atlas's own warnings and errors; the toolkit's (winit's complaints about
+    /// a virtual display, say) are not the user's business.
     fn enabled(&self, metadata: &log::Metadata) -> bool {
-        metadata.level() <= log::Level::Warn
+        metadata.level() <= log::Level::Warn && metadata.target().starts_with("photo_atlas")
     }
 
     fn log(&self, record: &log::Record) {
