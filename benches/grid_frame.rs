@@ -26,7 +26,7 @@ fn synthetic_photo(i: usize) -> PhotoRecord {
         .and_then(|d| d.and_hms_opt(10, ((i % 40) / 60) as u32, (i % 60) as u32))
         .expect("valid");
     PhotoRecord {
-        path: format!("/library/{:03}/IMG_{i:06}.jpg", i / 1000),
+        path: format!("/library/{:03}/IMG_{i:06}.jpg", i / 1000).into(),
         size: 3_000_000,
         mtime_ns: i as i64,
         kind: PhotoKind::Jpeg,

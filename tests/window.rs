@@ -328,14 +328,7 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
         h.state().app.similar.section[0]
             .photos
             .iter()
-            .map(|&i| {
-                snap.photos[i]
-                    .path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_string()
-            })
+            .map(|&i| snap.photos[i].file_name().into_owned())
             .collect()
     };
     let hits = names(&h);
@@ -390,10 +383,10 @@ fn duplicates_view_lists_identical_files_and_deletes_nothing() {
     assert_eq!(sections.len(), 1, "{sections:?}");
     assert_eq!(sections[0].label, "Identical files");
     let snap = h.state().app.snapshot.clone().expect("snapshot");
-    let mut names: Vec<&str> = sections[0]
+    let mut names: Vec<String> = sections[0]
         .photos
         .iter()
-        .map(|&i| snap.photos[i].path.rsplit('/').next().unwrap_or(""))
+        .map(|&i| snap.photos[i].file_name().into_owned())
         .collect();
     names.sort_unstable();
     assert_eq!(names, ["b copy.jpg", "b.jpg"]);

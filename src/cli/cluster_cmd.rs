@@ -19,6 +19,7 @@ use photo_atlas_core::ml::learn::{FeatureSource, FolderJob, cluster_folder};
 use photo_atlas_core::ml::network::{Architecture, AutoencoderChoice};
 use photo_atlas_core::ml::pipeline::KChoice;
 use photo_atlas_core::ml::train::TrainConfig;
+use photo_atlas_core::photo::path_text;
 use photo_atlas_core::store::{Catalog, Locations};
 
 /// Parses `--k`: "auto" or a number of clusters.
@@ -213,7 +214,7 @@ pub fn print_clusters(
                 "level": "cluster",
                 "key": format!("cluster-{cluster}"),
                 "count": members.len(),
-                "photos": members.iter().map(|m| m.path.as_str()).collect::<Vec<_>>(),
+                "photos": members.iter().map(|m| path_text(&m.path)).collect::<Vec<_>>(),
                 "confidence": members.iter().map(|m| m.confidence).collect::<Vec<_>>(),
             });
             writeln!(out, "{value}")?;

@@ -5,7 +5,7 @@
 //! Nothing is stored: the folder's own clusters are left as they are.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -61,9 +61,9 @@ pub fn run(
     let (device, architecture) = device_and_architecture(args)?;
     let report = scan_with_progress(catalog, locations, folder, false)?;
     let root = Path::new(&report.folder);
-    let label_of: HashMap<String, &str> = labels
+    let label_of: HashMap<PathBuf, &str> = labels
         .iter()
-        .map(|(p, l)| (root.join(p).display().to_string(), l.as_str()))
+        .map(|(p, l)| (root.join(p), l.as_str()))
         .collect();
     let photos: Vec<_> = catalog
         .photos_under(&report.folder)?

@@ -96,7 +96,7 @@ fn print_duplicates(
                 "level": "duplicates",
                 "key": format!("duplicates-{i}"),
                 "count": set.photos.len(),
-                "photos": set.photos.iter().map(|&p| photos[p].path.as_str()).collect::<Vec<_>>(),
+                "photos": set.photos.iter().map(|&p| photos[p].path_text()).collect::<Vec<_>>(),
                 "identical": set.identical,
                 "similarity": set.similarity,
             });
@@ -108,7 +108,7 @@ fn print_duplicates(
                 photo_atlas_core::grouping::count_label(set.photos.len(), "photo")
             )?;
             for &p in &set.photos {
-                writeln!(out, "    {}", photos[p].path)?;
+                writeln!(out, "    {}", photos[p].path.display())?;
             }
         }
     }

@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 use photo_atlas_core::grouping::Group;
 use photo_atlas_core::grouping::places::Place;
 use photo_atlas_core::library::Problem;
-use photo_atlas_core::photo::PhotoRecord;
+use photo_atlas_core::photo::{PhotoRecord, path_text};
 
 /// One catalogued file, as `scan --json` prints it.
 pub fn photo(p: &PhotoRecord) -> Value {
     json!({
-        "path": p.path,
+        "path": p.path_text(),
         "taken_at": p.taken.map(|t| t.at.to_iso()),
         "date_source": p.taken.map(|t| t.source.as_str()),
         "gps": p.gps.map(|g| json!({"lat": g.lat, "lon": g.lon, "alt": g.alt})),
@@ -42,7 +42,7 @@ pub fn group(g: &Group) -> Value {
         "count": g.photos.len(),
         "start": g.start.map(|t| t.to_iso()),
         "end": g.end.map(|t| t.to_iso()),
-        "photos": g.photos,
+        "photos": g.photos.iter().map(|p| path_text(p)).collect::<Vec<_>>(),
     })
 }
 
@@ -52,9 +52,9 @@ pub fn place(p: &Place, photos: &[PhotoRecord]) -> Value {
     json!({
         "label": p.name,
         "count": p.photos.len() + p.inferred.len(),
-        "photos": p.photos.iter().chain(&p.inferred).map(|&i| photos[i].path.as_str()).collect::<Vec<_>>(),
+        "photos": p.photos.iter().chain(&p.inferred).map(|&i| photos[i].path_text()).collect::<Vec<_>>(),
         "inferred": p.inferred.len(),
-        "inferred_photos": p.inferred.iter().map(|&i| photos[i].path.as_str()).collect::<Vec<_>>(),
+        "inferred_photos": p.inferred.iter().map(|&i| photos[i].path_text()).collect::<Vec<_>>(),
         "lat": p.lat,
         "lon": p.lon,
         "bbox": p.bbox,
@@ -70,7 +70,7 @@ pub fn no_location(indices: &[usize], photos: &[PhotoRecord]) -> Value {
     json!({
         "label": "No location",
         "count": indices.len(),
-        "photos": indices.iter().map(|&i| photos[i].path.as_str()).collect::<Vec<_>>(),
+        "photos": indices.iter().map(|&i| photos[i].path_text()).collect::<Vec<_>>(),
         "inferred": 0,
         "lat": null, "lon": null, "country": null,
     })

@@ -55,7 +55,7 @@ pub fn run(
     }
     let with_errors: Vec<_> = photos
         .iter()
-        .filter_map(|p| p.error.as_ref().map(|e| (&p.path, e)))
+        .filter_map(|p| p.error.as_ref().map(|e| (p.path_text().into_owned(), e)))
         .collect();
     eprintln!(
         "Scanned {}: {} photos ({} read, {} unchanged, {} removed, {} thumbnails made) in {:.1} s.",
@@ -72,7 +72,7 @@ pub fn run(
         eprintln!("{problem_count} problems:");
         for (path, reason) in with_errors
             .into_iter()
-            .chain(report.problems.iter().map(|p| (&p.path, &p.reason)))
+            .chain(report.problems.iter().map(|p| (p.path.clone(), &p.reason)))
         {
             eprintln!("  {reason}: {path}");
         }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use photo_atlas_core::ml::device::{DeviceChoice, choose};
+use photo_atlas_core::photo::path_text;
 use photo_atlas_core::search::similar::similar_photos;
 use photo_atlas_core::store::Catalog;
 
@@ -26,8 +27,7 @@ pub fn run(
     let mut out = std::io::stdout().lock();
     for hit in hits {
         if as_json {
-            let value =
-                json!({"path": hit.path, "score": hit.score, "near_duplicate": hit.near_duplicate});
+            let value = json!({"path": path_text(&hit.path), "score": hit.score, "near_duplicate": hit.near_duplicate});
             writeln!(out, "{value}")?;
         } else {
             let mark = if hit.near_duplicate {
@@ -35,7 +35,7 @@ pub fn run(
             } else {
                 ""
             };
-            writeln!(out, "{:.3}  {}{mark}", hit.score, hit.path)?;
+            writeln!(out, "{:.3}  {}{mark}", hit.score, hit.path.display())?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -31,10 +31,15 @@ pub fn show(
         .place_of(viewer.index)
         .map(|(info, inferred)| (info.name.clone(), inferred));
     details(ctx, photo, place, out);
-    let key = format!("view:{}:{}:{}", photo.path, photo.size, photo.mtime_ns);
+    let key = format!(
+        "view:{}:{}:{}",
+        photo.path.display(),
+        photo.size,
+        photo.mtime_ns
+    );
     let image = if photo.kind.is_decodable() {
         let source = || ImageSource::Photo {
-            path: photo.path.clone().into(),
+            path: photo.path.clone(),
             kind: photo.kind,
             orientation: photo.orientation,
             max_side: VIEW_SIZE,
@@ -122,17 +127,17 @@ fn details(
                 });
             ui.add_space(12.0);
             if ui.button("Open in default app").clicked() {
-                commands.push(Command::OpenExternally(photo.path.clone().into()));
+                commands.push(Command::OpenExternally(photo.path.clone()));
             }
             if ui.button("Show in folder").clicked() {
-                commands.push(Command::ShowInFolder(photo.path.clone().into()));
+                commands.push(Command::ShowInFolder(photo.path.clone()));
             }
             if ui
                 .button("Find similar")
                 .on_hover_text("Photos that look like this one, from what Content learned")
                 .clicked()
             {
-                commands.push(Command::FindSimilar(photo.path.clone().into()));
+                commands.push(Command::FindSimilar(photo.path.clone()));
             }
         });
 }
@@ -182,7 +187,7 @@ fn detail_rows(photo: &PhotoRecord, place: Option<(String, bool)>) -> Vec<(&'sta
         )),
         (None, _) => rows.push(("Location", "none in the file".into())),
     }
-    rows.push(("Path", photo.path.clone()));
+    rows.push(("Path", photo.path_text().into_owned()));
     if let Some(e) = &photo.error {
         rows.push(("Problem", e.clone()));
     }

@@ -3,6 +3,8 @@
 //! whether it has a thumbnail). The scanner makes these, the catalog stores them,
 //! grouping, learning, search and both front ends read them.
 
+use std::path::{Path, PathBuf};
+
 use crate::library::PhotoKind;
 use crate::metadata::{CaptureTime, Gps};
 
@@ -40,7 +42,7 @@ impl ThumbStatus {
 /// One catalogued photo.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhotoRecord {
-    pub path: String,
+    pub path: PathBuf,
     pub size: u64,
     pub mtime_ns: i64,
     pub kind: PhotoKind,
@@ -58,7 +60,7 @@ pub struct PhotoRecord {
 
 impl PhotoRecord {
     /// A JPEG at `path` that nothing is known about yet (tests, benchmarks, fixtures).
-    pub fn bare(path: impl Into<String>) -> Self {
+    pub fn bare(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
             size: 0,
@@ -77,10 +79,20 @@ impl PhotoRecord {
     }
 
     /// The file's name, for people ("IMG_0001.jpg").
-    pub fn file_name(&self) -> &str {
-        std::path::Path::new(&self.path)
+    pub fn file_name(&self) -> std::borrow::Cow<'_, str> {
+        self.path
             .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or(&self.path)
+            .map_or_else(|| self.path.to_string_lossy(), |n| n.to_string_lossy())
     }
+
+    /// The path as the catalog and the command line write it.
+    pub fn path_text(&self) -> std::borrow::Cow<'_, str> {
+        path_text(&self.path)
+    }
+}
+
+/// A photo path as text (the catalog's keys, JSON). Photo paths are Unicode: the walk
+/// reports any other name as a problem instead of cataloguing it.
+pub fn path_text(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.to_string_lossy()
 }

@@ -108,7 +108,7 @@ struct WorkPlan {
 
 fn plan_work(
     files: &[FoundFile],
-    known: &std::collections::HashMap<String, KnownFile>,
+    known: &std::collections::HashMap<PathBuf, KnownFile>,
     thumbs: Option<&ThumbnailCache>,
 ) -> WorkPlan {
     let mut plan = WorkPlan {
@@ -141,18 +141,14 @@ fn needs_thumbnail(f: &FoundFile, known: &KnownFile, cache: &ThumbnailCache) -> 
 /// Catalogued paths that the walk did not see, except under folders it could not read.
 fn removed_paths(
     files: &[FoundFile],
-    known: &std::collections::HashMap<String, KnownFile>,
+    known: &std::collections::HashMap<PathBuf, KnownFile>,
     unreadable_dirs: &[String],
-) -> Vec<String> {
-    let seen: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+) -> Vec<PathBuf> {
+    let seen: HashSet<&Path> = files.iter().map(|f| f.path.as_path()).collect();
     known
         .keys()
-        .filter(|p| !seen.contains(p.as_str()))
-        .filter(|p| {
-            !unreadable_dirs
-                .iter()
-                .any(|d| Path::new(p.as_str()).starts_with(d))
-        })
+        .filter(|p| !seen.contains(p.as_path()))
+        .filter(|p| !unreadable_dirs.iter().any(|d| p.starts_with(d)))
         .cloned()
         .collect()
 }
@@ -166,7 +162,7 @@ pub fn mtime_ns(t: Option<SystemTime>) -> i64 {
 /// What a worker hands to the catalog writer.
 enum Outcome {
     Photo(PhotoRecord),
-    Thumb(String, ThumbStatus, Option<String>),
+    Thumb(PathBuf, ThumbStatus, Option<String>),
     Problem(Problem),
 }
 
@@ -269,7 +265,7 @@ fn read_one(file: &FoundFile, thumbs: Option<&ThumbnailCache>) -> Outcome {
         Ok(loaded) => loaded,
         Err(err) => {
             return Outcome::Problem(Problem {
-                path: file.path.clone(),
+                path: file.path.to_string_lossy().into_owned(),
                 reason: describe_io(&err),
             });
         }
@@ -365,7 +361,7 @@ fn thumbnail_only(file: &FoundFile, thumbs: Option<&ThumbnailCache>) -> Outcome 
             Outcome::Thumb(file.path.clone(), status, err)
         }
         Err(err) => Outcome::Problem(Problem {
-            path: file.path.clone(),
+            path: file.path.to_string_lossy().into_owned(),
             reason: describe_io(&err),
         }),
     }

@@ -95,7 +95,13 @@ mod tests {
                 (GroupLevel::Undated, "No date", 1),
             ]
         );
-        assert_eq!(groups[2].photos, ["/p/b.jpg", "/p/a.jpg"]);
+        assert_eq!(
+            groups[2].photos,
+            [
+                std::path::Path::new("/p/b.jpg"),
+                std::path::Path::new("/p/a.jpg")
+            ]
+        );
         assert_eq!(
             groups[0].start.map(|t| t.to_iso()).as_deref(),
             Some("2019-07-13T09:00:00")

@@ -56,7 +56,7 @@ pub struct Group {
     pub key: String,
     pub label: String,
     /// Absolute paths, oldest first.
-    pub photos: Vec<String>,
+    pub photos: Vec<std::path::PathBuf>,
     pub start: Option<Timestamp>,
     pub end: Option<Timestamp>,
 }
@@ -70,7 +70,7 @@ fn sort_by_time(photos: &[PhotoRecord]) -> (Vec<(&PhotoRecord, Timestamp)>, Vec<
     dated.sort_by(|a, b| {
         a.1.local
             .cmp(&b.1.local)
-            .then_with(|| a.0.path.cmp(&b.0.path))
+            .then_with(|| a.0.path.as_os_str().cmp(b.0.path.as_os_str()))
     });
     let undated = photos.iter().filter(|p| p.taken.is_none()).collect();
     (dated, undated)

@@ -68,7 +68,8 @@ impl ThumbnailCache {
     }
 
     /// Where the thumbnail of this version of this file lives (whether or not it exists).
-    pub fn path_for(&self, photo_path: &str, size: u64, mtime_ns: i64) -> PathBuf {
+    pub fn path_for(&self, photo_path: &Path, size: u64, mtime_ns: i64) -> PathBuf {
+        let photo_path = photo_path.to_string_lossy();
         let key =
             format!("{photo_path}\0{size}\0{mtime_ns}\0{THUMBNAIL_VERSION}\0{THUMBNAIL_SIZE}");
         let hash = format!("{:016x}", xxh3_64(key.as_bytes()));
@@ -120,9 +121,9 @@ mod tests {
     #[test]
     fn cache_key_changes_with_size_and_mtime() {
         let cache = ThumbnailCache::new("/c");
-        let a = cache.path_for("/p/a.jpg", 1, 2);
-        assert_ne!(a, cache.path_for("/p/a.jpg", 1, 3));
-        assert_ne!(a, cache.path_for("/p/a.jpg", 2, 2));
-        assert_eq!(a, cache.path_for("/p/a.jpg", 1, 2));
+        let a = cache.path_for(Path::new("/p/a.jpg"), 1, 2);
+        assert_ne!(a, cache.path_for(Path::new("/p/a.jpg"), 1, 3));
+        assert_ne!(a, cache.path_for(Path::new("/p/a.jpg"), 2, 2));
+        assert_eq!(a, cache.path_for(Path::new("/p/a.jpg"), 1, 2));
     }
 }

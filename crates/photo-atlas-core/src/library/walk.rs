@@ -24,7 +24,7 @@ const SKIPPED_FOLDER_NAMES: &[&str] = &[
 #[derive(Clone, Debug)]
 pub struct FoundFile {
     /// Absolute path, valid UTF-8.
-    pub path: String,
+    pub path: PathBuf,
     pub kind: PhotoKind,
     pub size: u64,
     pub modified: Option<SystemTime>,
@@ -96,7 +96,7 @@ fn visit(entry: &DirEntry, out: &mut WalkOutcome, on_found: &mut impl FnMut(&Fou
     match std::fs::metadata(entry.path()) {
         Ok(meta) if meta.is_file() => {
             let found = FoundFile {
-                path: path.to_string(),
+                path: entry.path().to_path_buf(),
                 kind,
                 size: meta.len(),
                 modified: meta.modified().ok(),

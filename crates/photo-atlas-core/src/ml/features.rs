@@ -166,7 +166,9 @@ pub fn extract_features(
                     indices.push(i);
                     inputs.push(values);
                 }
-                Err(reason) => report.failed.push((photos[i].path.clone(), reason)),
+                Err(reason) => report
+                    .failed
+                    .push((photos[i].path_text().into_owned(), reason)),
             }
         }
         let (rows, following) = rayon::join(

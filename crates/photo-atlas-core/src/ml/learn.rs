@@ -274,7 +274,7 @@ pub fn encode_photo(
         FeatureSource::Pixels => Extractor::Pixels { side: PIXEL_SIDE },
     };
     let image = super::features::upright_image(photo, extractor.decode_size())
-        .map_err(|reason| MlError::Unreadable(reason, photo.path.clone()))?;
+        .map_err(|reason| MlError::Unreadable(reason, photo.path_text().into_owned()))?;
     let raw = extractor
         .vectors(&[extractor.prepare(&image)])?
         .pop()

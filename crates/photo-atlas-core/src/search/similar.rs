@@ -37,7 +37,7 @@ pub enum SearchError {
 /// One hit, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimilarPhoto {
-    pub path: String,
+    pub path: std::path::PathBuf,
     pub score: f32,
     pub near_duplicate: bool,
 }
@@ -61,7 +61,7 @@ fn member_features(
     folder: &str,
     saved: &SavedClusters,
 ) -> Result<FeatureVectors, StoreError> {
-    let mut records: HashMap<String, PhotoRecord> = catalog
+    let mut records: HashMap<std::path::PathBuf, PhotoRecord> = catalog
         .photos_under(folder)?
         .into_iter()
         .map(|p| (p.path.clone(), p))

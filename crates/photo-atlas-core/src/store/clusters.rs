@@ -25,7 +25,7 @@ pub struct SavedModel {
 /// One photo's place in the clusters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterMember {
-    pub path: String,
+    pub path: std::path::PathBuf,
     pub cluster: usize,
     pub confidence: f32,
     pub code: Vec<f32>,
@@ -85,7 +85,7 @@ impl Catalog {
             for m in members {
                 insert.execute(params![
                     folder,
-                    m.path,
+                    crate::photo::path_text(&m.path),
                     m.cluster as i64,
                     f64::from(m.confidence),
                     to_blob(&m.code),
@@ -142,7 +142,7 @@ impl Catalog {
         let members = stmt
             .query_map([folder], |r| {
                 Ok(ClusterMember {
-                    path: r.get(0)?,
+                    path: std::path::PathBuf::from(r.get::<_, String>(0)?),
                     cluster: r.get::<_, i64>(1)? as usize,
                     confidence: r.get::<_, f64>(2)? as f32,
                     code: from_blob(&r.get::<_, Vec<u8>>(3)?),
@@ -247,7 +247,11 @@ mod tests {
         cat.save_clusters("/lib", &model, &members, &renamed)
             .expect("save again");
         let got = cat.clusters("/lib").expect("read").expect("clustered");
-        let order: Vec<&str> = got.members.iter().map(|m| m.path.as_str()).collect();
+        let order: Vec<&str> = got
+            .members
+            .iter()
+            .map(|m| m.path.to_str().expect("utf-8"))
+            .collect();
         assert_eq!(order, ["/lib/b.jpg", "/lib/c.jpg", "/lib/a.jpg"]);
         assert_eq!(got.members[1], members[2]);
         assert_eq!(got.model.dims, model.dims);
@@ -257,8 +261,7 @@ mod tests {
         // A removed photo leaves its cluster.
         cat.upsert_photos(&[PhotoRecord::bare("/lib/a.jpg")])
             .expect("photo");
-        cat.remove_photos(&["/lib/a.jpg".to_string()])
-            .expect("remove");
+        cat.remove_photos(&["/lib/a.jpg".into()]).expect("remove");
         let got = cat.clusters("/lib").expect("read").expect("clustered");
         assert_eq!(got.members.len(), 2);
     }

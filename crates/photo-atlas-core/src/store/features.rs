@@ -31,7 +31,7 @@ impl Catalog {
             )?;
             for (photo, vector) in rows {
                 stmt.execute(params![
-                    photo.path,
+                    crate::photo::path_text(&photo.path),
                     model,
                     photo.size as i64,
                     photo.mtime_ns,
@@ -55,7 +55,7 @@ impl Catalog {
         photos
             .iter()
             .map(|p| {
-                let mut rows = stmt.query(params![p.path, model])?;
+                let mut rows = stmt.query(params![p.path_text(), model])?;
                 let Some(row) = rows.next()? else {
                     return Ok(None);
                 };

@@ -8,7 +8,9 @@ use rusqlite::{Row, params};
 use super::{Catalog, StoreError, folder_bounds, now_secs};
 use crate::library::PhotoKind;
 use crate::metadata::{CaptureTime, DateSource, Gps, Timestamp};
-use crate::photo::{PhotoRecord, ThumbStatus};
+use std::path::PathBuf;
+
+use crate::photo::{PhotoRecord, ThumbStatus, path_text};
 
 /// What the catalog remembers of a file, to decide whether a rescan must read it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +42,7 @@ impl Catalog {
                     .and_then(|t| t.at.offset)
                     .map(|o| o.local_minus_utc());
                 stmt.execute(params![
-                    r.path,
+                    path_text(&r.path),
                     r.size as i64,
                     r.mtime_ns,
                     r.kind.as_str(),
@@ -68,7 +70,7 @@ impl Catalog {
     /// Records a new thumbnail state (and error) for an already catalogued photo.
     pub fn set_thumb(
         &mut self,
-        updates: &[(String, ThumbStatus, Option<String>)],
+        updates: &[(PathBuf, ThumbStatus, Option<String>)],
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
@@ -76,7 +78,7 @@ impl Catalog {
                 "UPDATE photos SET thumb = ?2, error = COALESCE(?3, error) WHERE path = ?1",
             )?;
             for (path, status, error) in updates {
-                stmt.execute(params![path, status.as_str(), error])?;
+                stmt.execute(params![path_text(path), status.as_str(), error])?;
             }
         }
         tx.commit()?;
@@ -84,16 +86,17 @@ impl Catalog {
     }
 
     /// Forgets photos (files that were removed from disk).
-    pub fn remove_photos(&mut self, paths: &[String]) -> Result<(), StoreError> {
+    pub fn remove_photos(&mut self, paths: &[PathBuf]) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut photos = tx.prepare_cached("DELETE FROM photos WHERE path = ?1")?;
             let mut features = tx.prepare_cached("DELETE FROM features WHERE path = ?1")?;
             let mut members = tx.prepare_cached("DELETE FROM cluster_members WHERE path = ?1")?;
             for p in paths {
-                photos.execute([p])?;
-                features.execute([p])?;
-                members.execute([p])?;
+                let p = path_text(p);
+                photos.execute([&p])?;
+                features.execute([&p])?;
+                members.execute([&p])?;
             }
         }
         tx.commit()?;
@@ -101,7 +104,7 @@ impl Catalog {
     }
 
     /// Size, mtime and thumbnail state of every catalogued file under `folder`.
-    pub fn known_files(&self, folder: &str) -> Result<HashMap<String, KnownFile>, StoreError> {
+    pub fn known_files(&self, folder: &str) -> Result<HashMap<PathBuf, KnownFile>, StoreError> {
         let (lo, hi) = folder_bounds(folder);
         let mut stmt = self.conn.prepare(
             "SELECT path, size, mtime_ns, thumb FROM photos WHERE path >= ?1 AND path < ?2",
@@ -113,7 +116,7 @@ impl Catalog {
                 mtime_ns: r.get(2)?,
                 thumb: ThumbStatus::parse(&thumb),
             };
-            Ok((r.get::<_, String>(0)?, known))
+            Ok((PathBuf::from(r.get::<_, String>(0)?), known))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -146,7 +149,7 @@ fn record_from_row(r: &Row<'_>) -> rusqlite::Result<PhotoRecord> {
     };
     let thumb: String = r.get(16)?;
     Ok(PhotoRecord {
-        path: r.get(0)?,
+        path: PathBuf::from(r.get::<_, String>(0)?),
         size: r.get::<_, i64>(1)? as u64,
         mtime_ns: r.get(2)?,
         kind: PhotoKind::parse(&kind).unwrap_or(PhotoKind::Jpeg),
@@ -220,7 +223,7 @@ mod tests {
         assert_eq!(cat.photo("/lib/a.jpg").expect("query"), Some(a));
         let known = cat.known_files("/lib").expect("known");
         assert_eq!(known.len(), 2);
-        assert_eq!(known["/lib/a.jpg"].mtime_ns, 1_000);
+        assert_eq!(known[std::path::Path::new("/lib/a.jpg")].mtime_ns, 1_000);
         cat.remove_photos(&["/lib/a.jpg".into()]).expect("remove");
         assert_eq!(cat.photos_under("/lib").expect("query").len(), 1);
     }

@@ -2,6 +2,9 @@
 //! and their date, event, place and content sections as indices into them. Built on
 //! a task's thread (see `catalog_reads`), never on the UI thread.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
 use crate::grouping::places::{ClusterOptions, find_places};
 use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
 use crate::photo::PhotoRecord;
@@ -78,7 +81,7 @@ pub struct FolderSnapshot {
     /// Content clusters, largest first.
     pub content: Vec<ContentSection>,
     /// Each photo's index in `photos`, by path (built here once, not on the UI thread).
-    by_path: std::collections::HashMap<String, usize>,
+    by_path: HashMap<PathBuf, usize>,
     /// Photos of the folder that are in no cluster (added since the last clustering).
     pub unclustered: usize,
     /// Every problem: photos with an error (path, reason), then files and folders that
@@ -95,18 +98,18 @@ impl FolderSnapshot {
     ) -> Self {
         let by_date = group_by_date(&photos);
         let by_event = group_by_event(&photos, &EventOptions::default());
-        let order: Vec<String> = by_date
+        let order: Vec<PathBuf> = by_date
             .iter()
             .filter(|g| matches!(g.level, GroupLevel::Day | GroupLevel::Undated))
             .flat_map(|g| g.photos.iter().cloned())
             .collect();
-        let mut by_path: std::collections::HashMap<String, PhotoRecord> =
+        let mut by_path: HashMap<PathBuf, PhotoRecord> =
             photos.into_iter().map(|p| (p.path.clone(), p)).collect();
         let sorted: Vec<PhotoRecord> = order.iter().filter_map(|p| by_path.remove(p)).collect();
-        let index: std::collections::HashMap<&str, usize> = sorted
+        let index: HashMap<&Path, usize> = sorted
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.path.as_str(), i))
+            .map(|(i, p)| (p.path.as_path(), i))
             .collect();
         let indexed = |groups: Vec<Group>| -> Vec<IndexedGroup> {
             groups
@@ -115,7 +118,7 @@ impl FolderSnapshot {
                     photos: g
                         .photos
                         .iter()
-                        .filter_map(|p| index.get(p.as_str()).copied())
+                        .filter_map(|p| index.get(p.as_path()).copied())
                         .collect(),
                     level: g.level,
                     key: g.key,
@@ -126,11 +129,13 @@ impl FolderSnapshot {
         let (by_date, by_event) = (indexed(by_date), indexed(by_event));
         let (places, no_location, photo_places) = place_sections(&sorted);
         let countries = countries_of(&places);
-        let photo_problems = sorted
-            .iter()
-            .filter_map(|p| p.error.as_ref().map(|e| (p.path.clone(), e.clone())));
+        let photo_problems = sorted.iter().filter_map(|p| {
+            p.error
+                .as_ref()
+                .map(|e| (p.path_text().into_owned(), e.clone()))
+        });
         let problems = photo_problems.chain(problems).collect();
-        let by_path = index.iter().map(|(p, &i)| ((*p).to_string(), i)).collect();
+        let by_path = index.iter().map(|(p, &i)| (p.to_path_buf(), i)).collect();
         Self {
             folder,
             photos: sorted,
@@ -202,7 +207,7 @@ impl FolderSnapshot {
     }
 
     /// The index in `photos` of the photo at `path`.
-    pub fn index_of(&self, path: &str) -> Option<usize> {
+    pub fn index_of(&self, path: &Path) -> Option<usize> {
         self.by_path.get(path).copied()
     }
 

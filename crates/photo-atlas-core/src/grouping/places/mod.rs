@@ -78,7 +78,7 @@ fn sort_by_time(photos: &[PhotoRecord], list: &mut [usize]) {
     list.sort_by(|&a, &b| {
         time_of(&photos[a])
             .cmp(&time_of(&photos[b]))
-            .then(photos[a].path.cmp(&photos[b].path))
+            .then(photos[a].path.as_os_str().cmp(photos[b].path.as_os_str()))
     });
 }
 
