@@ -458,3 +458,99 @@ fn opening_another_folder_cancels_the_first_ones_tasks_and_closing_joins_them() 
         "the first folder's scan went on: {read} of 600 read"
     );
 }
+
+/// Red and blue pictures with a little texture of their own.
+fn coloured_photos(dir: &Path, per_colour: std::ops::Range<u32>) {
+    for (kind, rgb) in [("red", [210u8, 40, 30]), ("blue", [30, 50, 220])] {
+        for i in per_colour.clone() {
+            let img = image::RgbImage::from_fn(80, 60, |x, y| {
+                let t = ((x * 5 + y * 3 + i * 7) % 19) as u8;
+                image::Rgb([rgb[0].saturating_add(t), rgb[1], rgb[2].saturating_add(t)])
+            });
+            img.save(dir.join(format!("{kind}{i}.jpg"))).expect("write");
+        }
+    }
+}
+
+#[test]
+fn new_photos_join_the_learned_groups_after_a_rescan_without_retraining() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    coloured_photos(lib.path(), 0..5);
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.state()
+            .app
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.photos.len() == 10)
+            && h.state().app.running_tasks().is_empty()
+    });
+    h.get_by_label("Content").click();
+    h.run_steps(2);
+    h.get_by_label("Find groups in 10 photos").click();
+    step_until(&mut h, "the learned groups", |h| {
+        h.state().app.clustering.is_none()
+            && h.state()
+                .app
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| !s.content.is_empty())
+    });
+    let catalog = photo_atlas_core::store::Catalog::open(&state.path().join("catalog.sqlite"))
+        .expect("catalog");
+    let folder = photo_atlas_core::library::PhotoFolder::open(lib.path()).expect("folder");
+    let learned = catalog
+        .clusters(folder.key())
+        .expect("read")
+        .expect("clustered");
+
+    // Copies under new names: each must join the group its original is in.
+    let originals = ["red0.jpg", "red3.jpg", "blue1.jpg", "blue4.jpg"];
+    for name in originals {
+        std::fs::copy(
+            lib.path().join(name),
+            lib.path().join(format!("copy of {name}")),
+        )
+        .expect("copy");
+    }
+    h.state_mut()
+        .app
+        .queue(photo_atlas::app::Command::OpenFolder(
+            lib.path().to_path_buf(),
+        ));
+    step_until(&mut h, "the new photos in the groups", |h| {
+        let grouped = h.state().app.snapshot.as_ref().map_or(0, |s| {
+            s.content
+                .iter()
+                .map(|c| c.group.photos.len())
+                .sum::<usize>()
+        });
+        grouped == 14 && h.state().app.running_tasks().is_empty()
+    });
+    h.get_by_label_contains("4 new photos joined the groups");
+    let now = catalog
+        .clusters(folder.key())
+        .expect("read")
+        .expect("clustered");
+    assert_eq!(now.model, learned.model, "the model was not trained again");
+    let group_of = |name: &str| {
+        now.members
+            .iter()
+            .find(|m| m.path.file_name().is_some_and(|n| n == name))
+            .map(|m| m.cluster)
+    };
+    for name in originals {
+        assert_eq!(
+            group_of(&format!("copy of {name}")),
+            group_of(name),
+            "{name}"
+        );
+    }
+    for m in &learned.members {
+        let kept = now.members.iter().find(|n| n.path == m.path).expect("kept");
+        assert_eq!(kept.cluster, m.cluster, "the old photos keep their groups");
+    }
+}

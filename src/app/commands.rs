@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use super::{PhotoAtlasApp, ViewMode, Viewer};
 use photo_atlas_core::tasks::{
-    IndexedGroup, Loaded, Rename, start_duplicates, start_learning, start_recent, start_scan,
-    start_similar,
+    IndexedGroup, Loaded, Rename, start_duplicates, start_joining, start_learning, start_recent,
+    start_scan, start_similar,
 };
 
 /// A request from the UI, applied after the frame is drawn.
@@ -73,6 +73,9 @@ impl PhotoAtlasApp {
             Command::FindSimilar(photo) => self.find_similar(photo),
             Command::CancelClustering => {
                 if let Some(task) = &self.clustering {
+                    task.cancel();
+                }
+                if let Some(task) = &self.joining {
                     task.cancel();
                 }
             }
@@ -286,13 +289,14 @@ impl PhotoAtlasApp {
         self.scan = None;
         self.request_reload();
         self.recent_folders = Some(start_recent(&self.locations, self.waker.clone()));
+        self.join_new_photos();
     }
 }
 
 /// Content clusters: starting the job, taking in its end, renaming.
 impl PhotoAtlasApp {
     fn start_clustering(&mut self) {
-        if self.clustering.is_some() || self.scan.is_some() {
+        if self.clustering.is_some() || self.joining.is_some() || self.scan.is_some() {
             return;
         }
         if let Some(folder) = &self.folder {
@@ -317,6 +321,39 @@ impl PhotoAtlasApp {
         });
         self.clustering = None;
         self.request_reload();
+    }
+
+    /// After a scan: photos added since the groups were learned join them, no retraining.
+    fn join_new_photos(&mut self) {
+        if self.clustering.is_some() || self.joining.is_some() {
+            return;
+        }
+        if let Some(folder) = &self.folder {
+            self.joining = Some(start_joining(
+                &self.locations,
+                folder.clone(),
+                self.waker.clone(),
+            ));
+        }
+    }
+
+    pub(super) fn poll_joining(&mut self) {
+        let Some(task) = &mut self.joining else {
+            return;
+        };
+        let Some(result) = task.poll() else { return };
+        self.joining = None;
+        match result {
+            Ok(Some(0)) | Ok(None) => {}
+            Ok(Some(n)) => {
+                self.last_clustering = Some(format!(
+                    "{} joined the groups (no retraining).",
+                    photo_atlas_core::grouping::count_label(n, "new photo")
+                ));
+                self.request_reload();
+            }
+            Err(e) => self.message = Some(format!("New photos could not join the groups: {e}")),
+        }
     }
 
     fn begin_rename(&mut self, section: usize) {

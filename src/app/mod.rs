@@ -23,8 +23,8 @@ use photo_atlas_core::imaging::ThumbnailCache;
 use photo_atlas_core::jobs::Waker;
 use photo_atlas_core::store::Locations;
 use photo_atlas_core::tasks::{
-    DuplicatesTask, FolderSnapshot, IndexedGroup, LearnTask, RecentTask, ScanTask, SimilarTask,
-    start_recent,
+    DuplicatesTask, FolderSnapshot, IndexedGroup, JoinTask, LearnTask, RecentTask, ScanTask,
+    SimilarTask, start_recent,
 };
 
 /// The ways to browse a library; the sidebar lists them.
@@ -123,6 +123,8 @@ pub struct PhotoAtlasApp {
     pub scan: Option<ScanTask>,
     /// Learning content clusters, when running.
     pub clustering: Option<LearnTask>,
+    /// Putting photos added since the last learning into the learned groups, when running.
+    pub joining: Option<JoinTask>,
     /// What the last clustering job did, in words.
     pub last_clustering: Option<String>,
     /// The similar-photo search: the running job, and the last results.
@@ -174,6 +176,7 @@ impl PhotoAtlasApp {
             recent: Vec::new(),
             scan: None,
             clustering: None,
+            joining: None,
             last_clustering: None,
             renaming: None,
             similar: SimilarView::default(),
@@ -232,6 +235,7 @@ impl PhotoAtlasApp {
         let folder_read = self.snapshot.is_some() || self.load_failed;
         let folder_ready = self.folder.is_none() || (folder_read && self.is_up_to_date());
         let searches_done = self.similar.job.is_none()
+            && self.joining.is_none()
             && self.duplicates.job.is_none()
             && self.pending_similar.is_none();
         let duplicates_ready =
@@ -244,10 +248,14 @@ impl PhotoAtlasApp {
         self.receive_recent_folders();
         self.poll_scan();
         self.poll_clustering();
+        self.poll_joining();
         self.poll_similar();
         self.poll_duplicates();
         self.poll_folder_picker();
-        if self.clustering.is_some() || self.similar.job.is_some() || self.duplicates.job.is_some()
+        if self.clustering.is_some()
+            || self.joining.is_some()
+            || self.similar.job.is_some()
+            || self.duplicates.job.is_some()
         {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
@@ -281,6 +289,7 @@ impl PhotoAtlasApp {
         let handles = [
             self.scan.take().and_then(|t| t.retire()),
             self.clustering.take().and_then(|t| t.retire()),
+            self.joining.take().and_then(|t| t.retire()),
             self.similar.job.take().and_then(|t| t.retire()),
             self.duplicates.job.take().and_then(|t| t.retire()),
             self.loading.retire(),
@@ -305,6 +314,7 @@ impl PhotoAtlasApp {
         let mut names = Vec::new();
         names.extend(self.scan.as_ref().map(|t| t.name()));
         names.extend(self.clustering.as_ref().map(|t| t.name()));
+        names.extend(self.joining.as_ref().map(|t| t.name()));
         names.extend(self.similar.job.as_ref().map(|t| t.name()));
         names.extend(self.duplicates.job.as_ref().map(|t| t.name()));
         if self.loading.is_busy() {

@@ -14,7 +14,7 @@ use super::flags::{AutoencoderFlag, DeviceFlag, FeaturesFlag};
 use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
 use photo_atlas_core::jobs::{CancelToken, Progress};
-use photo_atlas_core::ml::device::{Device, choose};
+use photo_atlas_core::ml::device::{Device, DeviceChoice, choose};
 use photo_atlas_core::ml::learn::{FeatureSource, FolderJob, cluster_folder};
 use photo_atlas_core::ml::network::{Architecture, AutoencoderChoice};
 use photo_atlas_core::ml::pipeline::KChoice;
@@ -186,6 +186,28 @@ fn stage_times(scan_seconds: f64, outcome: &photo_atlas_core::ml::learn::FolderO
 
 /// `groups FOLDER --by cluster [--json]`: the stored clusters, largest first, each
 /// with its photos ordered by confidence.
+/// Photos added since the folder was clustered join its groups, without training;
+/// says so on stderr when there were any.
+pub fn join_new_photos(catalog: &mut Catalog, folder: &str) -> anyhow::Result<()> {
+    let clock = Instant::now();
+    let (device, _) = choose(DeviceChoice::Auto)?;
+    let joined = photo_atlas_core::ml::join::join_new_photos(
+        catalog,
+        folder,
+        &device,
+        &CancelToken::new(),
+        &Progress::default(),
+    )?;
+    if let Some(j) = joined.filter(|j| j.photos > 0) {
+        eprintln!(
+            "{} joined the groups (no retraining) in {:.2} s.",
+            photo_atlas_core::grouping::count_label(j.photos, "new photo"),
+            clock.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
 pub fn print_clusters(
     catalog: &Catalog,
     folder: &str,

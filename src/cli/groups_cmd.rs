@@ -22,6 +22,7 @@ pub fn run(
     let photos = catalog.photos_under(&report.folder)?;
     let mut out = std::io::stdout().lock();
     if by == GroupBy::Cluster {
+        super::cluster_cmd::join_new_photos(catalog, &report.folder)?;
         return super::cluster_cmd::print_clusters(catalog, &report.folder, as_json, &mut out);
     }
     if by == GroupBy::Duplicates {

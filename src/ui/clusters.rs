@@ -7,15 +7,17 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 use crate::app::{Command, PhotoAtlasApp};
 use photo_atlas_core::jobs::Progress;
 use photo_atlas_core::ml::train::Stage;
-use photo_atlas_core::tasks::{FolderSnapshot, LearnTask};
+use photo_atlas_core::tasks::FolderSnapshot;
 
 use super::count_label;
 
 /// The panel above the grid in the Content view.
 pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     let Some(snap) = &app.snapshot else { return };
-    if let Some(job) = &app.clustering {
-        progress(ui, job, out);
+    if let Some(task) = &app.clustering {
+        progress(ui, task.progress(), out);
+    } else if let Some(task) = &app.joining {
+        progress(ui, task.progress(), out);
     } else if snap.content.is_empty() {
         invitation(ui, app.scan.is_some(), snap.photos.len(), out);
     } else {
@@ -73,8 +75,7 @@ fn summary(
     });
 }
 
-fn progress(ui: &mut egui::Ui, task: &LearnTask, commands: &mut Vec<Command>) {
-    let progress = task.progress();
+fn progress(ui: &mut egui::Ui, progress: &Progress, commands: &mut Vec<Command>) {
     let stage: Stage = progress.stage();
     let (done, total) = (progress.done(), progress.total());
     ui.horizontal(|ui| {

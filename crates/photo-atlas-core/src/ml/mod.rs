@@ -10,6 +10,7 @@ pub mod device;
 pub mod efficientnet;
 mod efficientnet_cpu;
 pub mod features;
+pub mod join;
 pub mod kmeans;
 pub mod learn;
 pub mod metrics;

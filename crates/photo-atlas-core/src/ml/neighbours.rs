@@ -78,27 +78,46 @@ pub fn smooth_query(query: &[f32], library_unit: &Array2<f32>, k: usize, steps: 
     let Ok(row) = Array2::from_shape_vec((1, query.len()), query.to_vec()) else {
         return query.to_vec();
     };
-    let mut v = l2_normalised(&row);
-    if library_unit.nrows() == 0 || v.ncols() != library_unit.ncols() {
-        return v.iter().copied().collect();
+    smooth_queries(&row, library_unit, k, steps)
+        .iter()
+        .copied()
+        .collect()
+}
+
+/// Many outside vectors (one per row) smoothed as `smooth_query` smooths one; the
+/// library's neighbourhoods and its state at each step are computed once for all.
+pub fn smooth_queries(
+    queries: &Array2<f32>,
+    library_unit: &Array2<f32>,
+    k: usize,
+    steps: usize,
+) -> Array2<f32> {
+    let mut out = l2_normalised(queries);
+    if library_unit.nrows() == 0 || out.ncols() != library_unit.ncols() {
+        return out;
     }
-    let sims = library_unit.dot(&v.row(0));
-    let own_neighbours = top_k_except(
-        sims.as_slice().unwrap_or(&[]),
-        k.min(sims.len()),
-        usize::MAX,
-    );
     let library_neighbours = nearest(library_unit, k);
-    let mut library = library_unit.clone();
-    for _ in 0..steps {
-        if let Some(mean) = library.select(Axis(0), &own_neighbours).mean_axis(Axis(0)) {
-            v *= 0.5;
-            v.row_mut(0).scaled_add(0.5, &mean);
-            v = l2_normalised(&v);
-        }
-        library = step(&library, &library_neighbours);
+    let mut states = vec![library_unit.clone()];
+    for s in 0..steps {
+        let next = step(&states[s], &library_neighbours);
+        states.push(next);
     }
-    v.iter().copied().collect()
+    let sims = out.dot(&library_unit.t());
+    for (i, mut v) in out.rows_mut().into_iter().enumerate() {
+        let row = sims.row(i).to_vec();
+        let own = top_k_except(&row, k.min(row.len()), usize::MAX);
+        for state in states.iter().take(steps) {
+            if let Some(mean) = state.select(Axis(0), &own).mean_axis(Axis(0)) {
+                v *= 0.5;
+                v.scaled_add(0.5, &mean);
+                let norm = v.dot(&v).sqrt();
+                if norm > 0.0 {
+                    v /= norm;
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -129,5 +148,18 @@ mod tests {
         let q = smooth_query(&[1.0, 0.0, 0.0], &unit, 2, 1);
         let dot: f32 = q.iter().zip(smoothed.row(0)).map(|(a, b)| a * b).sum();
         assert!(dot > 0.99, "{dot}");
+        // Many queries at once are smoothed as each alone.
+        let queries = ndarray::arr2(&[[1.0f32, 0.0, 0.0], [0.0, 0.2, 0.8], [0.5, 0.5, 0.0]]);
+        let together = smooth_queries(&queries, &unit, 2, 2);
+        for (i, row) in queries.rows().into_iter().enumerate() {
+            let alone = smooth_query(&row.to_vec(), &unit, 2, 2);
+            for (a, b) in alone.iter().zip(together.row(i)) {
+                assert!(
+                    (a - b).abs() < 1e-6,
+                    "row {i}: {alone:?} vs {:?}",
+                    together.row(i)
+                );
+            }
+        }
     }
 }

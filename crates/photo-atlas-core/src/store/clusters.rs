@@ -52,6 +52,28 @@ fn parse_dims(text: &str) -> Vec<usize> {
     text.split(',').filter_map(|d| d.parse().ok()).collect()
 }
 
+fn insert_members(
+    tx: &rusqlite::Transaction<'_>,
+    folder: &str,
+    members: &[ClusterMember],
+) -> Result<(), StoreError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO cluster_members(folder, path, cluster, confidence, code, soft)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for m in members {
+        insert.execute(params![
+            folder,
+            crate::photo::path_text(&m.path),
+            m.cluster as i64,
+            f64::from(m.confidence),
+            to_blob(&m.code),
+            to_blob(&m.soft)
+        ])?;
+    }
+    Ok(())
+}
+
 impl Catalog {
     /// Replaces the folder's model, members and generated names in one transaction.
     /// Names the user chose are kept for clusters that still exist.
@@ -77,22 +99,7 @@ impl Catalog {
             ],
         )?;
         tx.execute("DELETE FROM cluster_members WHERE folder = ?1", [folder])?;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO cluster_members(folder, path, cluster, confidence, code, soft)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for m in members {
-                insert.execute(params![
-                    folder,
-                    crate::photo::path_text(&m.path),
-                    m.cluster as i64,
-                    f64::from(m.confidence),
-                    to_blob(&m.code),
-                    to_blob(&m.soft)
-                ])?;
-            }
-        }
+        insert_members(&tx, folder, members)?;
         tx.execute(
             "DELETE FROM cluster_names WHERE folder = ?1 AND (custom = 0 OR cluster >= ?2)",
             params![folder, model.k as i64],
@@ -105,6 +112,19 @@ impl Catalog {
                 insert.execute(params![folder, *cluster as i64, name])?;
             }
         }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds photos to the folder's groups without touching the model or the other
+    /// members (new photos joined to what was learned; a photo already in is replaced).
+    pub fn add_cluster_members(
+        &mut self,
+        folder: &str,
+        members: &[ClusterMember],
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        insert_members(&tx, folder, members)?;
         tx.commit()?;
         Ok(())
     }

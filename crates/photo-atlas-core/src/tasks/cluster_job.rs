@@ -1,7 +1,8 @@
 //! Learning a folder's content clusters as a task, for the window: the device is
 //! chosen on the task's thread (a GPU context is never made on the UI thread),
 //! feature extraction and training report through shared counters (and a loss curve
-//! the window plots), and the cancel token is checked every batch.
+//! the window plots), and the cancel token is checked every batch. Also joining new
+//! photos to the groups already learned, without training.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -10,6 +11,7 @@ use super::Failure;
 use crate::jobs::{CancelToken, Progress, Task, Waker};
 use crate::library::PhotoFolder;
 use crate::ml::device::{Device, DeviceChoice, choose};
+use crate::ml::join::join_new_photos;
 use crate::ml::learn::{FeatureSource, FolderJob, cluster_folder};
 use crate::ml::network::Architecture;
 use crate::ml::pipeline::KChoice;
@@ -18,6 +20,8 @@ use crate::store::{Catalog, Locations};
 
 /// A summary in words when done; `None` when cancelled.
 pub type LearnTask = Task<Option<String>, Failure, Progress>;
+/// How many new photos joined the learned groups; `None` when cancelled.
+pub type JoinTask = Task<Option<usize>, Failure, Progress>;
 
 /// Learns (or fine-tunes) the content clusters of `folder` and stores them.
 pub fn start_learning(locations: &Locations, folder: PathBuf, waker: Waker) -> LearnTask {
@@ -26,20 +30,40 @@ pub fn start_learning(locations: &Locations, folder: PathBuf, waker: Waker) -> L
         "cluster",
         Default::default(),
         waker,
+        move |cancel, progress| run(&l, &folder, device_for(progress), cancel, progress),
+    )
+}
+
+/// Puts the photos of `folder` that are in no group into the groups already learned,
+/// without training (nothing happens for a folder that was never clustered).
+pub fn start_joining(locations: &Locations, folder: PathBuf, waker: Waker) -> JoinTask {
+    let l = locations.clone();
+    Task::spawn(
+        "join",
+        Default::default(),
+        waker,
         move |cancel, progress| {
-            let device = match choose(DeviceChoice::Auto) {
-                Ok((d, text)) => {
-                    progress.set_note(text);
-                    d
-                }
-                Err(e) => {
-                    progress.set_note(e.to_string());
-                    Device::Cpu
-                }
-            };
-            run(&l, &folder, device, cancel, progress)
+            let device = device_for(progress);
+            let mut catalog = Catalog::open(&l.catalog)?;
+            let folder = PhotoFolder::open(&folder)?;
+            let joined = join_new_photos(&mut catalog, folder.key(), &device, cancel, progress)?;
+            Ok(joined.map(|j| j.photos))
         },
     )
+}
+
+/// The device to run on, chosen on the task's own thread and noted in its progress.
+fn device_for(progress: &Progress) -> Device {
+    match choose(DeviceChoice::Auto) {
+        Ok((d, text)) => {
+            progress.set_note(text);
+            d
+        }
+        Err(e) => {
+            progress.set_note(e.to_string());
+            Device::Cpu
+        }
+    }
 }
 
 pub(super) fn run(

@@ -12,7 +12,7 @@ mod similar_job;
 mod snapshot;
 
 pub use catalog_reads::{LoadTask, Loaded, RecentTask, Rename, start_load, start_recent};
-pub use cluster_job::{LearnTask, start_learning};
+pub use cluster_job::{JoinTask, LearnTask, start_joining, start_learning};
 pub use image_loader::{ImageLoader, ImageSource, LoadedImage};
 pub use scan_job::{ScanTask, start_scan};
 pub use similar_job::{

@@ -1,0 +1,261 @@
+//! New photos join the groups already learned, without training again: after a
+//! rescan, the photos of a clustered folder that are in no group get their features
+//! (computed once and cached), are smoothed over the grouped photos' features as in
+//! training, encoded by the folder's stored autoencoder, and assigned to the nearest
+//! stored centre by the same Student-t soft assignment IDEC learned with. The model,
+//! the other photos' groups and the groups' names are left as they are.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use candle_core::{Device, Tensor};
+use ndarray::Array2;
+
+use super::dec::soft_assignment;
+use super::efficientnet::EfficientNetLite0;
+use super::features::{FeatureReport, feature_matrix};
+use super::learn::{FeatureSource, LearnError, folder_features};
+use super::neighbours::{NEIGHBOURS, STEPS, smooth_queries};
+use super::network::Network;
+use crate::jobs::{CancelToken, Progress};
+use crate::photo::PhotoRecord;
+use crate::store::{Catalog, ClusterMember, SavedClusters};
+
+/// What joining did.
+#[derive(Debug, Default)]
+pub struct Joined {
+    /// Photos put in a group.
+    pub photos: usize,
+    /// What feature extraction reported (photos that could not be read are left out).
+    pub report: FeatureReport,
+}
+
+/// Puts the photos of `folder` that are in no group into the learned groups;
+/// `Ok(None)` when cancelled. A folder that was never clustered is left alone.
+pub fn join_new_photos(
+    catalog: &mut Catalog,
+    folder: &str,
+    device: &Device,
+    cancel: &CancelToken,
+    progress: &Progress,
+) -> Result<Option<Joined>, LearnError> {
+    let Some(saved) = catalog.clusters(folder)? else {
+        return Ok(Some(Joined::default()));
+    };
+    let photos = catalog.photos_under(folder)?;
+    let grouped: HashSet<&Path> = saved.members.iter().map(|m| m.path.as_path()).collect();
+    let new: Vec<PhotoRecord> = photos
+        .iter()
+        .filter(|p| !grouped.contains(p.path.as_path()))
+        .cloned()
+        .collect();
+    if new.is_empty() {
+        return Ok(Some(Joined::default()));
+    }
+    let source = FeatureSource::from_name(&saved.model.features);
+    let net = EfficientNetLite0::load_shipped(device)?;
+    let Some(features) = folder_features(catalog, &new, source, &net, device, cancel, progress)?
+    else {
+        return Ok(None);
+    };
+    let library = grouped_features(catalog, &photos, &saved, source)?;
+    let input = smoothed(&features.matrix, &library, source);
+    let members = assign(&saved, &features.photos, &input, device)?;
+    catalog.add_cluster_members(folder, &members)?;
+    Ok(Some(Joined {
+        photos: members.len(),
+        report: features.report,
+    }))
+}
+
+/// The cached features of the grouped photos, one row each (what new photos are
+/// smoothed over, as in training).
+fn grouped_features(
+    catalog: &Catalog,
+    photos: &[PhotoRecord],
+    saved: &SavedClusters,
+    source: FeatureSource,
+) -> Result<Array2<f32>, LearnError> {
+    let by_path: HashMap<&Path, &PhotoRecord> =
+        photos.iter().map(|p| (p.path.as_path(), p)).collect();
+    let records: Vec<PhotoRecord> = saved
+        .members
+        .iter()
+        .filter_map(|m| by_path.get(m.path.as_path()).map(|p| (*p).clone()))
+        .collect();
+    let vectors = catalog.cached_features(&source.model_key(), &records)?;
+    Ok(feature_matrix(&vectors).1)
+}
+
+/// Network features smoothed over their nearest grouped photos; pixels as they are.
+fn smoothed(features: &Array2<f32>, library: &Array2<f32>, source: FeatureSource) -> Array2<f32> {
+    if source == FeatureSource::Pixels {
+        return features.clone();
+    }
+    let unit = super::metrics::l2_normalised(library);
+    smooth_queries(features, &unit, NEIGHBOURS, STEPS)
+}
+
+/// Encodes `input` (one row per photo) with the stored autoencoder and gives each
+/// photo the group whose centre its code is nearest, as a soft assignment.
+fn assign(
+    saved: &SavedClusters,
+    photos: &[PhotoRecord],
+    input: &Array2<f32>,
+    device: &Device,
+) -> Result<Vec<ClusterMember>, LearnError> {
+    let broken = |what: &str| candle_core::Error::Msg(format!("the stored model {what}"));
+    let tensors = candle_core::safetensors::load_buffer(&saved.model.weights, device)?;
+    let ae = Network::from_tensors(&saved.model.dims, &tensors)?
+        .ok_or_else(|| broken("does not fit its own layer sizes"))?;
+    let centres = tensors
+        .get("centres")
+        .ok_or_else(|| broken("has no centres"))?;
+    let prepared = super::pipeline::prepare(input);
+    let flat: Vec<f32> = prepared.iter().copied().collect();
+    let codes = ae.encode(&Tensor::from_vec(flat, prepared.dim(), device)?)?;
+    let soft = soft_assignment(&codes, centres)?;
+    let (codes, soft): (Vec<Vec<f32>>, Vec<Vec<f32>>) = (codes.to_vec2()?, soft.to_vec2()?);
+    Ok(photos
+        .iter()
+        .zip(codes)
+        .zip(soft)
+        .map(|((photo, code), soft)| {
+            let (cluster, confidence) = soft
+                .iter()
+                .copied()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .unwrap_or((0, 0.0));
+            ClusterMember {
+                path: photo.path.clone(),
+                cluster,
+                confidence,
+                code,
+                soft,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::learn::{FolderJob, cluster_folder};
+    use crate::ml::network::Architecture;
+    use crate::ml::pipeline::KChoice;
+    use crate::ml::train::TrainConfig;
+    use crate::scanner::{ScanOptions, scan};
+
+    /// A reddish or a bluish photo with a little texture of its own.
+    fn write_photo(dir: &Path, name: &str, red: bool, seed: u32) {
+        let img = image::RgbImage::from_fn(48, 48, |x, y| {
+            let t = ((x * 7 + y * 13 + seed * 31) % 40) as u8;
+            if red {
+                image::Rgb([200 + t / 2, 30 + t, 40])
+            } else {
+                image::Rgb([30, 40 + t, 200 + t / 2])
+            }
+        });
+        img.save(dir.join(name)).expect("write photo");
+    }
+
+    fn rescan(catalog: &mut Catalog, dir: &Path) -> String {
+        let options = ScanOptions::default();
+        let never = CancelToken::new();
+        scan(catalog, dir, &options, &never, &Progress::default())
+            .expect("scan")
+            .folder
+    }
+
+    #[test]
+    fn new_photos_join_the_group_they_look_like_without_retraining() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in 0..6 {
+            write_photo(dir.path(), &format!("red{i}.jpg"), true, i);
+            write_photo(dir.path(), &format!("blue{i}.jpg"), false, i);
+        }
+        let mut catalog = Catalog::open_in_memory().expect("catalog");
+        let folder = rescan(&mut catalog, dir.path());
+        let photos = catalog.photos_under(&folder).expect("photos");
+        let job = FolderJob {
+            source: FeatureSource::Pixels,
+            architecture: Architecture::Dense,
+            k: KChoice::Fixed(2),
+            seed: 1,
+            device: Device::Cpu,
+            config: TrainConfig::default(),
+        };
+        let never = CancelToken::new();
+        cluster_folder(
+            &mut catalog,
+            &folder,
+            &photos,
+            &job,
+            &never,
+            &Progress::default(),
+        )
+        .expect("clustering")
+        .expect("not cancelled");
+        let before = catalog.clusters(&folder).expect("read").expect("clustered");
+        let group_of = |saved: &SavedClusters, name: &str| {
+            saved
+                .members
+                .iter()
+                .find(|m| m.path.file_name().is_some_and(|n| n == name))
+                .map(|m| m.cluster)
+        };
+        let red = group_of(&before, "red0.jpg").expect("red0 grouped");
+        let blue = group_of(&before, "blue0.jpg").expect("blue0 grouped");
+        assert_ne!(red, blue, "the learned groups split the colours");
+
+        for i in 6..9 {
+            write_photo(dir.path(), &format!("red{i}.jpg"), true, i);
+            write_photo(dir.path(), &format!("blue{i}.jpg"), false, i);
+        }
+        rescan(&mut catalog, dir.path());
+        let joined = join_new_photos(
+            &mut catalog,
+            &folder,
+            &Device::Cpu,
+            &never,
+            &Progress::default(),
+        )
+        .expect("join")
+        .expect("not cancelled");
+        assert_eq!(joined.photos, 6);
+        let after = catalog.clusters(&folder).expect("read").expect("clustered");
+        assert_eq!(after.members.len(), 18);
+        assert_eq!(after.model, before.model, "the model was not trained again");
+        for i in 6..9 {
+            assert_eq!(
+                group_of(&after, &format!("red{i}.jpg")),
+                Some(red),
+                "red{i}"
+            );
+            assert_eq!(
+                group_of(&after, &format!("blue{i}.jpg")),
+                Some(blue),
+                "blue{i}"
+            );
+        }
+        for m in &before.members {
+            let now = after
+                .members
+                .iter()
+                .find(|a| a.path == m.path)
+                .expect("kept");
+            assert_eq!(now.cluster, m.cluster, "old photos keep their groups");
+        }
+        let again = join_new_photos(
+            &mut catalog,
+            &folder,
+            &Device::Cpu,
+            &never,
+            &Progress::default(),
+        )
+        .expect("join")
+        .expect("not cancelled");
+        assert_eq!(again.photos, 0, "nothing is new any more");
+    }
+}
