@@ -24,7 +24,10 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                     }
                 }
                 if let Some(message) = &app.message {
-                    ui.colored_label(ui.visuals().warn_fg_color, message);
+                    // One line here (an error may carry a backtrace); all of it on hover.
+                    let first = message.lines().next().unwrap_or_default();
+                    ui.colored_label(ui.visuals().warn_fg_color, first)
+                        .on_hover_text(message);
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     right_side(app, ui, out)

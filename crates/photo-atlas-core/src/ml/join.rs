@@ -58,6 +58,13 @@ pub fn join_new_photos(
     else {
         return Ok(None);
     };
+    if features.photos.is_empty() {
+        // None of them could be read (the report says why): nothing to encode.
+        return Ok(Some(Joined {
+            photos: 0,
+            report: features.report,
+        }));
+    }
     let library = grouped_features(catalog, &photos, &saved, source)?;
     let input = smoothed(&features.matrix, &library, source);
     let members = assign(&saved, &features.photos, &input, device)?;
@@ -209,6 +216,19 @@ mod tests {
         let blue = group_of(&before, "blue0.jpg").expect("blue0 grouped");
         assert_ne!(red, blue, "the learned groups split the colours");
 
+        // A new file that cannot be decoded is reported and left out, alone or not.
+        std::fs::write(dir.path().join("broken.jpg"), b"\xff\xd8 not a jpeg").expect("write");
+        rescan(&mut catalog, dir.path());
+        let none = join_new_photos(
+            &mut catalog,
+            &folder,
+            &Device::Cpu,
+            &never,
+            &Progress::default(),
+        )
+        .expect("an unreadable photo is no error")
+        .expect("not cancelled");
+        assert_eq!((none.photos, none.report.failed.len()), (0, 1));
         for i in 6..9 {
             write_photo(dir.path(), &format!("red{i}.jpg"), true, i);
             write_photo(dir.path(), &format!("blue{i}.jpg"), false, i);
