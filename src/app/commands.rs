@@ -3,10 +3,7 @@
 use std::path::PathBuf;
 
 use super::{PhotoAtlasApp, ViewMode, Viewer};
-use photo_atlas_core::tasks::{
-    IndexedGroup, Loaded, Rename, start_duplicates, start_joining, start_learning, start_recent,
-    start_scan, start_similar,
-};
+use photo_atlas_core::tasks::{Rename, start_scan};
 
 /// A request from the UI, applied after the frame is drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -171,7 +168,7 @@ impl PhotoAtlasApp {
         }
     }
 
-    fn open_photo(&mut self, index: usize) {
+    pub(super) fn open_photo(&mut self, index: usize) {
         let count = self.snapshot.as_ref().map_or(0, |s| s.photos.len());
         if index < count {
             self.viewer = Some(Viewer {
@@ -207,155 +204,10 @@ impl PhotoAtlasApp {
             self.message = Some(format!("Could not open it ({e}): {}", path.display()));
         }
     }
-
-    pub(super) fn receive_loads(&mut self) {
-        let Some(finished) = self.loading.poll(&self.locations, &self.waker) else {
-            return;
-        };
-        if self.folder.as_ref() != Some(&finished.folder) {
-            return;
-        }
-        match finished.outcome {
-            Ok(Some(loaded)) => self.take_snapshot(loaded),
-            Ok(None) => {}
-            Err(e) => {
-                self.load_failed = true;
-                self.message = Some(format!("The folder could not be shown: {e}"));
-            }
-        }
-    }
-
-    fn take_snapshot(&mut self, loaded: Loaded) {
-        self.load_failed = false;
-        if let Some(warning) = loaded.warnings.into_iter().next() {
-            self.message = Some(warning);
-        }
-        let snapshot = loaded.snapshot;
-        self.all_photos = vec![IndexedGroup {
-            level: photo_atlas_core::grouping::GroupLevel::Section,
-            key: "all".into(),
-            label: "All photos".into(),
-            photos: (0..snapshot.photos.len()).collect(),
-        }];
-        self.snapshot = Some(snapshot);
-        if self.view == ViewMode::Duplicates
-            && self.duplicates.sections.is_none()
-            && self.scan.is_none()
-        {
-            self.find_duplicates();
-        }
-        if let Some(index) = self.pending_open.take() {
-            self.open_photo(index);
-        }
-        if self.scan.is_none()
-            && let Some(photo) = self.pending_similar.take()
-        {
-            self.find_similar(photo);
-        }
-    }
-
-    pub(super) fn receive_recent_folders(&mut self) {
-        let Some(task) = &mut self.recent_folders else {
-            return;
-        };
-        match task.poll() {
-            None => return,
-            Some(Ok(folders)) => self.recent = folders,
-            Some(Err(e)) => {
-                self.message = Some(format!("The recent folders could not be read: {e}"))
-            }
-        }
-        self.recent_folders = None;
-    }
-
-    pub(super) fn poll_scan(&mut self) {
-        let Some(task) = &mut self.scan else { return };
-        let Some(result) = task.poll() else { return };
-        let read = task.progress().done();
-        let elapsed = task.started().elapsed().as_secs_f64();
-        self.last_scan = Some(match result {
-            Ok(r) if r.cancelled => {
-                format!("Scan cancelled after {read} files; the rest is read next time.")
-            }
-            Ok(r) if r.read == 0 && r.removed == 0 => {
-                "Up to date: nothing changed since the last scan.".into()
-            }
-            Ok(r) => format!(
-                "Scanned in {elapsed:.1} s: {} new or changed, {} removed.",
-                r.read, r.removed
-            ),
-            Err(e) => format!("The scan failed: {e}"),
-        });
-        self.scan = None;
-        self.request_reload();
-        self.recent_folders = Some(start_recent(&self.locations, self.waker.clone()));
-        self.join_new_photos();
-    }
 }
 
-/// Content clusters: starting the job, taking in its end, renaming.
+/// Renaming a content group.
 impl PhotoAtlasApp {
-    fn start_clustering(&mut self) {
-        if self.clustering.is_some() || self.joining.is_some() || self.scan.is_some() {
-            return;
-        }
-        if let Some(folder) = &self.folder {
-            self.last_clustering = None;
-            self.clustering = Some(start_learning(
-                &self.locations,
-                folder.clone(),
-                self.waker.clone(),
-            ));
-        }
-    }
-
-    pub(super) fn poll_clustering(&mut self) {
-        let Some(task) = &mut self.clustering else {
-            return;
-        };
-        let Some(result) = task.poll() else { return };
-        self.last_clustering = Some(match result {
-            Ok(Some(summary)) => summary,
-            Ok(None) => "Cancelled: the groups are as they were before.".into(),
-            Err(e) => format!("Finding groups failed: {e}"),
-        });
-        self.clustering = None;
-        self.request_reload();
-    }
-
-    /// After a scan: photos added since the groups were learned join them, no retraining.
-    fn join_new_photos(&mut self) {
-        if self.clustering.is_some() || self.joining.is_some() {
-            return;
-        }
-        if let Some(folder) = &self.folder {
-            self.joining = Some(start_joining(
-                &self.locations,
-                folder.clone(),
-                self.waker.clone(),
-            ));
-        }
-    }
-
-    pub(super) fn poll_joining(&mut self) {
-        let Some(task) = &mut self.joining else {
-            return;
-        };
-        let Some(result) = task.poll() else { return };
-        self.joining = None;
-        match result {
-            Ok(Some(0)) | Ok(None) => {}
-            Ok(Some(n)) => {
-                self.last_clustering = Some(format!(
-                    "{} joined the groups (no retraining).",
-                    photo_atlas_core::grouping::count_label(n, "new photo")
-                ));
-                self.request_reload();
-            }
-            Err(e) => self.message = Some(format!("New photos could not join the groups: {e}")),
-        }
-    }
-
     fn begin_rename(&mut self, section: usize) {
         let current = self
             .snapshot
@@ -386,106 +238,5 @@ impl PhotoAtlasApp {
             name,
         };
         self.loading.rename(rename, folder.clone());
-    }
-}
-
-/// Similar photos: starting a search and taking in its results.
-impl PhotoAtlasApp {
-    fn find_similar(&mut self, photo: PathBuf) {
-        self.viewer = None;
-        self.view = ViewMode::Similar;
-        self.scroll_to = Some(0);
-        if let Some(handle) = self.similar.job.take().and_then(|t| t.retire()) {
-            self.retired.push(handle);
-        }
-        self.similar = super::SimilarView {
-            job: Some(start_similar(
-                &self.locations,
-                photo.clone(),
-                self.waker.clone(),
-            )),
-            query: Some(photo),
-            ..super::SimilarView::default()
-        };
-    }
-
-    pub(super) fn poll_similar(&mut self) {
-        let Some(task) = &mut self.similar.job else {
-            return;
-        };
-        let Some(result) = task.poll() else { return };
-        self.similar.job = None;
-        let hits = match result {
-            Ok(Some(hits)) => hits,
-            Ok(None) => return,
-            Err(e) => {
-                self.similar.error = Some(e.to_string());
-                return;
-            }
-        };
-        let Some(snap) = &self.snapshot else { return };
-        let mut photos = Vec::new();
-        for hit in &hits {
-            if let Some(i) = snap.index_of(&hit.path) {
-                photos.push(i);
-                self.similar
-                    .scores
-                    .insert(i, (hit.score, hit.near_duplicate));
-            }
-        }
-        self.similar.elsewhere = hits.len() - photos.len();
-        let name = self
-            .similar
-            .query
-            .as_ref()
-            .and_then(|q| q.file_name())
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        self.similar.section = vec![IndexedGroup {
-            level: photo_atlas_core::grouping::GroupLevel::Section,
-            key: "similar".into(),
-            label: format!("Most like {name}"),
-            photos,
-        }];
-    }
-}
-
-/// Duplicates: searching the open folder when the view is opened.
-impl PhotoAtlasApp {
-    fn find_duplicates(&mut self) {
-        if self.duplicates.job.is_some() {
-            return;
-        }
-        let Some(snap) = &self.snapshot else { return };
-        self.duplicates.error = None;
-        self.duplicates.job = Some(start_duplicates(
-            &self.locations,
-            snap.photos.clone(),
-            self.waker.clone(),
-        ));
-    }
-
-    pub(super) fn poll_duplicates(&mut self) {
-        let Some(task) = &mut self.duplicates.job else {
-            return;
-        };
-        let Some(result) = task.poll() else { return };
-        self.duplicates.job = None;
-        match result {
-            Ok(None) => {}
-            Ok(Some(sets)) => {
-                let sections = sets
-                    .iter()
-                    .enumerate()
-                    .map(|(i, set)| IndexedGroup {
-                        level: photo_atlas_core::grouping::GroupLevel::Section,
-                        key: format!("duplicates-{i}"),
-                        label: photo_atlas_core::search::duplicates::label(set),
-                        photos: set.photos.clone(),
-                    })
-                    .collect();
-                self.duplicates.sections = Some(sections);
-            }
-            Err(e) => self.duplicates.error = Some(e.to_string()),
-        }
     }
 }

@@ -7,6 +7,7 @@
 //! wake the window when they have news, so the UI thread never reads a file or waits
 //! on a task.
 
+mod background;
 mod commands;
 mod loading;
 mod textures;
