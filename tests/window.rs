@@ -154,18 +154,23 @@ fn a_photo_opens_large_and_the_arrow_keys_step_through() {
     });
 }
 
+/// 600 photos of 640 x 480 in 20 folders: a scan long enough to be caught running.
+fn big_library(root: &Path) {
+    for i in 0..600 {
+        write(
+            &root.join(format!("{:02}/{i:04}.jpg", i % 20)),
+            &util::jpeg(640, 480, i as u8),
+        );
+    }
+}
+
 #[test]
 fn a_running_scan_can_be_cancelled() {
     let (lib, state) = (
         tempfile::tempdir().expect("tmp"),
         tempfile::tempdir().expect("tmp"),
     );
-    for i in 0..600 {
-        write(
-            &lib.path().join(format!("{:02}/{i:04}.jpg", i % 20)),
-            &util::jpeg(640, 480, i as u8),
-        );
-    }
+    big_library(lib.path());
     let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
     step_until(&mut h, "the Cancel button", |h| {
         h.query_by_label("Cancel").is_some()
@@ -427,12 +432,7 @@ fn opening_another_folder_cancels_the_first_ones_tasks_and_closing_joins_them() 
         tempfile::tempdir().expect("tmp"),
         tempfile::tempdir().expect("tmp"),
     );
-    for i in 0..600 {
-        write(
-            &big.path().join(format!("{:02}/{i:04}.jpg", i % 20)),
-            &util::jpeg(640, 480, i as u8),
-        );
-    }
+    big_library(big.path());
     trip_library(small.path());
     let mut h = harness(state.path(), Some(big.path().to_path_buf()));
     step_until(&mut h, "the first scan running", |h| {

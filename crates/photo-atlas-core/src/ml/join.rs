@@ -167,6 +167,13 @@ mod tests {
         img.save(dir.join(name)).expect("write photo");
     }
 
+    /// Joins the folder's new photos; panics if that was cancelled (nothing cancels it).
+    fn join(catalog: &mut Catalog, folder: &str) -> Result<Joined, LearnError> {
+        let never = CancelToken::new();
+        join_new_photos(catalog, folder, &Device::Cpu, &never, &Progress::default())
+            .map(|j| j.expect("not cancelled"))
+    }
+
     fn rescan(catalog: &mut Catalog, dir: &Path) -> String {
         let options = ScanOptions::default();
         let never = CancelToken::new();
@@ -219,30 +226,14 @@ mod tests {
         // A new file that cannot be decoded is reported and left out, alone or not.
         std::fs::write(dir.path().join("broken.jpg"), b"\xff\xd8 not a jpeg").expect("write");
         rescan(&mut catalog, dir.path());
-        let none = join_new_photos(
-            &mut catalog,
-            &folder,
-            &Device::Cpu,
-            &never,
-            &Progress::default(),
-        )
-        .expect("an unreadable photo is no error")
-        .expect("not cancelled");
+        let none = join(&mut catalog, &folder).expect("an unreadable photo is no error");
         assert_eq!((none.photos, none.report.failed.len()), (0, 1));
         for i in 6..9 {
             write_photo(dir.path(), &format!("red{i}.jpg"), true, i);
             write_photo(dir.path(), &format!("blue{i}.jpg"), false, i);
         }
         rescan(&mut catalog, dir.path());
-        let joined = join_new_photos(
-            &mut catalog,
-            &folder,
-            &Device::Cpu,
-            &never,
-            &Progress::default(),
-        )
-        .expect("join")
-        .expect("not cancelled");
+        let joined = join(&mut catalog, &folder).expect("join");
         assert_eq!(joined.photos, 6);
         let after = catalog.clusters(&folder).expect("read").expect("clustered");
         assert_eq!(after.members.len(), 18);
@@ -267,15 +258,7 @@ mod tests {
                 .expect("kept");
             assert_eq!(now.cluster, m.cluster, "old photos keep their groups");
         }
-        let again = join_new_photos(
-            &mut catalog,
-            &folder,
-            &Device::Cpu,
-            &never,
-            &Progress::default(),
-        )
-        .expect("join")
-        .expect("not cancelled");
+        let again = join(&mut catalog, &folder).expect("join");
         assert_eq!(again.photos, 0, "nothing is new any more");
     }
 }
