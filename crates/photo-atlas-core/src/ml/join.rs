@@ -44,9 +44,11 @@ pub fn join_new_photos(
     };
     let photos = catalog.photos_under(folder)?;
     let grouped: HashSet<&Path> = saved.members.iter().map(|m| m.path.as_path()).collect();
+    // Kinds whose pixels cannot be decoded yet (HEIC, RAW) are not tried on every
+    // rescan: learning reports them once, and they join when they can be decoded.
     let new: Vec<PhotoRecord> = photos
         .iter()
-        .filter(|p| !grouped.contains(p.path.as_path()))
+        .filter(|p| p.kind.is_decodable() && !grouped.contains(p.path.as_path()))
         .cloned()
         .collect();
     if new.is_empty() {
