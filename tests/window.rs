@@ -244,16 +244,7 @@ fn content_view_learns_groups_in_the_background_and_a_group_can_be_renamed() {
         tempfile::tempdir().expect("tmp"),
     );
     // Two kinds of picture: red ones and blue ones, with a little texture.
-    for (kind, rgb) in [("red", [210u8, 40, 30]), ("blue", [30, 50, 220])] {
-        for i in 0..5u32 {
-            let img = image::RgbImage::from_fn(80, 60, |x, y| {
-                let t = ((x * 5 + y * 3 + i * 7) % 19) as u8;
-                image::Rgb([rgb[0].saturating_add(t), rgb[1], rgb[2].saturating_add(t)])
-            });
-            img.save(lib.path().join(format!("{kind}{i}.jpg")))
-                .expect("write");
-        }
-    }
+    coloured_photos(lib.path(), 0..5);
     let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
     step_until(&mut h, "the photos", |h| {
         h.state()

@@ -128,10 +128,6 @@ where
         self.cancel.cancel();
     }
 
-    pub fn is_cancelled(&self) -> bool {
-        self.cancel.is_cancelled()
-    }
-
     pub fn progress(&self) -> &P {
         &self.progress
     }

@@ -60,11 +60,6 @@ impl PhotoFolder {
         &self.key
     }
 
-    /// Whether `path` (a canonical photo path) lies inside this folder.
-    pub fn contains(&self, path: &Path) -> bool {
-        path != self.path && path.starts_with(&self.path)
-    }
-
     /// `(lower, upper)` bounds on catalog keys such that `lower <= key < upper` holds
     /// exactly for the photos inside `folder` (the byte after the separator is the bound).
     pub fn key_range(folder: &str) -> (String, String) {
@@ -152,13 +147,5 @@ mod tests {
             PathBuf::from(r"\\nas\share")
         );
         assert_eq!(strip_verbatim(PathBuf::from("/p")), PathBuf::from("/p"));
-    }
-
-    #[test]
-    fn contains_only_what_is_inside() {
-        let folder = PhotoFolder::from_canonical(PathBuf::from("/p/a")).expect("utf-8");
-        assert!(folder.contains(Path::new("/p/a/x.jpg")));
-        assert!(!folder.contains(Path::new("/p/ab/x.jpg")));
-        assert!(!folder.contains(Path::new("/p/a")));
     }
 }
