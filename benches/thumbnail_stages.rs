@@ -41,15 +41,12 @@ fn main() {
             lap(0, &mut totals);
             let meta = metadata::read_from_bytes(&bytes);
             lap(1, &mut totals);
-            let Ok(img) = decode(&bytes, PhotoKind::Jpeg, Some(THUMBNAIL_SIZE)) else {
+            let Ok(img) = decode(&bytes, PhotoKind::Jpeg, None, Some(THUMBNAIL_SIZE)) else {
                 continue;
             };
             lap(2, &mut totals);
             let (w, h) = fit_within(img.width(), img.height(), THUMBNAIL_SIZE);
-            let small = apply_orientation(
-                image::imageops::thumbnail(&img.to_rgb8(), w, h),
-                meta.orientation,
-            );
+            let small = apply_orientation(image::imageops::thumbnail(&img, w, h), meta.orientation);
             lap(3, &mut totals);
             let mut out = std::io::Cursor::new(Vec::new());
             small

@@ -46,10 +46,11 @@ pub fn show(
         };
         textures.get(&key, source)
     } else {
-        ThumbSlot::Failed(format!(
-            "Previews of {} files are not supported yet.",
-            photo.kind.as_str().to_uppercase()
-        ))
+        let why = photo
+            .kind
+            .why_not_decodable()
+            .unwrap_or("It cannot be shown.");
+        ThumbSlot::Failed(format!("{why}."))
     };
     let frame = egui::Frame::NONE.fill(Color32::from_gray(18));
     egui::CentralPanel::default()

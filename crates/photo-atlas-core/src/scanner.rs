@@ -14,9 +14,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use rayon::prelude::*;
 
-use crate::imaging::{THUMBNAIL_SIZE, ThumbnailCache, make_thumbnail};
+use crate::imaging::{THUMBNAIL_SIZE, ThumbnailCache, heif_stored_size, make_thumbnail};
 use crate::jobs::{CancelToken, Progress, ScanStage};
-use crate::library::{FoundFile, PhotoFolder, Problem, describe_io, walk};
+use crate::library::{FoundFile, PhotoFolder, PhotoKind, Problem, describe_io, walk};
 use crate::metadata::{self, PhotoMetadata};
 use crate::photo::{PhotoRecord, ThumbStatus};
 use crate::store::{Catalog, KnownFile, StoreError};
@@ -117,6 +117,10 @@ fn plan_work(
     };
     for f in files {
         match known.get(&f.path) {
+            // Unchanged, but catalogued by a build that could not decode it (HEIC before libheif).
+            Some(k) if k.thumb == ThumbStatus::Unsupported && f.kind.is_decodable() => {
+                plan.read.push(f.clone());
+            }
             Some(k) if k.size == f.size && k.mtime_ns == mtime_ns(f.modified) => {
                 if let Some(cache) = thumbs
                     && needs_thumbnail(f, k, cache)
@@ -261,7 +265,9 @@ fn write_outcomes(
 /// Reads one new or changed file into a catalog record.
 fn read_one(file: &FoundFile, thumbs: Option<&ThumbnailCache>) -> Outcome {
     let want_pixels = thumbs.is_some() && file.kind.is_decodable();
-    let (meta, data) = match load(file, want_pixels) {
+    // A HEIF file's size is in its `ispe` box, which libheif reads from the whole file.
+    let want_bytes = want_pixels || file.kind == PhotoKind::Heif;
+    let (meta, data) = match load(file, want_bytes) {
         Ok(loaded) => loaded,
         Err(err) => {
             return Outcome::Problem(Problem {
@@ -281,6 +287,9 @@ fn read_one(file: &FoundFile, thumbs: Option<&ThumbnailCache>) -> Outcome {
         errors.push("the image header cannot be read: the file is damaged or not an image".into());
     }
     let mut record = base_record(file, &meta, meta.capture_time(name, file.modified));
+    if let Some((w, h)) = data.as_deref().and_then(|d| stored_size(file.kind, d)) {
+        (record.width, record.height) = (Some(w), Some(h));
+    }
     if let Some(cache) = thumbs {
         let (status, err) = thumbnail(file, data.as_deref(), meta.orientation, cache);
         record.thumb = status;
@@ -288,6 +297,14 @@ fn read_one(file: &FoundFile, thumbs: Option<&ThumbnailCache>) -> Outcome {
     }
     record.error = (!errors.is_empty()).then(|| errors.join("; "));
     Outcome::Photo(record)
+}
+
+/// The pixel size the container stores, where it is not in the image header
+/// that metadata reads (HEIF: the `ispe` box; EXIF's size may be the uncropped one).
+fn stored_size(kind: PhotoKind, data: &[u8]) -> Option<(u32, u32)> {
+    (kind == PhotoKind::Heif)
+        .then(|| heif_stored_size(data))
+        .flatten()
 }
 
 /// Metadata, and the whole file's bytes when pixels are needed too.
@@ -370,7 +387,6 @@ fn thumbnail_only(file: &FoundFile, thumbs: Option<&ThumbnailCache>) -> Outcome 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::library::PhotoKind;
 
     fn found(path: &str, kind: PhotoKind) -> FoundFile {
         FoundFile {
@@ -395,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn heic_metadata_is_kept_and_its_preview_marked_unsupported() {
+    fn a_broken_heic_is_catalogued_with_the_reason() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("a.heic");
         std::fs::write(&path, b"\0\0\0\x18ftypheic").expect("write");
@@ -404,9 +420,12 @@ mod tests {
             &found(&path.display().to_string(), PhotoKind::Heif),
             Some(&cache),
         ) {
+            Outcome::Photo(p) if cfg!(feature = "heif") => {
+                assert_eq!(p.thumb, ThumbStatus::Failed);
+                assert!(p.error.is_some_and(|e| !e.is_empty()));
+            }
             Outcome::Photo(p) => {
                 assert_eq!(p.thumb, ThumbStatus::Unsupported);
-                assert_eq!(p.error, None);
                 assert_eq!(p.thumb.as_str(), "not supported yet");
             }
             _ => panic!("a HEIC file must be catalogued"),

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use image::{DynamicImage, RgbImage, metadata::Orientation};
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::{ImagingError, decode::decode};
+use super::ImagingError;
+use super::decode::decode_stored;
 use crate::library::PhotoKind;
 
 /// Longest side of a cached thumbnail, in pixels.
@@ -15,21 +16,21 @@ pub const THUMBNAIL_SIZE: u32 = 256;
 const THUMBNAIL_VERSION: u32 = 1;
 const JPEG_QUALITY: u8 = 85;
 
-/// Decodes at reduced size, shrinks to fit `max_side` and turns the picture upright.
+/// Decodes at reduced size (or takes a HEIF file's own thumbnail), shrinks to
+/// fit `max_side` and turns the picture upright.
 pub fn make_thumbnail(
     data: &[u8],
     kind: PhotoKind,
     orientation: Option<u8>,
     max_side: u32,
 ) -> Result<RgbImage, ImagingError> {
-    let img = decode(data, kind, Some(max_side))?;
+    let mut stored = decode_stored(data, kind, Some(max_side), true)?;
+    let img = &stored.image;
     let (w, h) = fit_within(img.width(), img.height(), max_side);
-    let small = if (w, h) == (img.width(), img.height()) {
-        img.to_rgb8()
-    } else {
-        image::imageops::thumbnail(&img.to_rgb8(), w, h)
-    };
-    Ok(apply_orientation(small, orientation))
+    if (w, h) != img.dimensions() {
+        stored.image = image::imageops::thumbnail(img, w, h);
+    }
+    Ok(stored.upright(orientation))
 }
 
 /// Rotates / mirrors an image as its EXIF orientation (1-8) says.

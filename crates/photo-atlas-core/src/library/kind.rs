@@ -11,9 +11,9 @@ pub enum PhotoKind {
     Tiff,
     Gif,
     Bmp,
-    /// HEIC / HEIF / AVIF: metadata is read, pixels not yet.
+    /// HEIC / HEIF / AVIF: pixels through libheif (the `heif` feature).
     Heif,
-    /// Camera RAW files: metadata is read where they are TIFF-based, pixels not yet.
+    /// Camera RAW files: the camera's embedded JPEG preview; metadata where TIFF-based.
     Raw,
 }
 
@@ -41,7 +41,17 @@ impl PhotoKind {
 
     /// Whether Photo Atlas can decode this kind's pixels (for thumbnails and features).
     pub fn is_decodable(self) -> bool {
-        !matches!(self, Self::Heif | Self::Raw)
+        self.why_not_decodable().is_none()
+    }
+
+    /// Why this build cannot decode this kind's pixels, in words for the user.
+    pub fn why_not_decodable(self) -> Option<&'static str> {
+        match self {
+            Self::Heif if !cfg!(feature = "heif") => Some(
+                "HEIC needs libheif: this build of Photo Atlas was made without it (cargo feature `heif`)",
+            ),
+            _ => None,
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -88,7 +98,8 @@ mod tests {
         for k in ALL_KINDS {
             assert_eq!(PhotoKind::parse(k.as_str()), Some(k));
         }
-        assert!(!PhotoKind::Heif.is_decodable());
+        assert_eq!(PhotoKind::Heif.is_decodable(), cfg!(feature = "heif"));
+        assert!(PhotoKind::Raw.is_decodable());
         assert!(PhotoKind::Png.is_decodable());
     }
 }

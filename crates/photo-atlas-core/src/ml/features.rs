@@ -9,7 +9,7 @@ use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 
 use super::efficientnet::{EfficientNetLite0, INPUT_SIZE, input_values};
-use crate::imaging::{apply_orientation, decode};
+use crate::imaging::decode;
 use crate::jobs::{CancelToken, Progress};
 use crate::photo::PhotoRecord;
 use crate::store::{Catalog, StoreError};
@@ -205,8 +205,7 @@ pub fn extract_features(
 /// The photo decoded at reduced size (at least `size` on its short side where it can), upright.
 pub(crate) fn upright_image(photo: &PhotoRecord, size: u32) -> Result<image::RgbImage, String> {
     let data = std::fs::read(&photo.path).map_err(|e| crate::library::describe_io(&e))?;
-    let img = decode(&data, photo.kind, Some(size)).map_err(|e| e.to_string())?;
-    Ok(apply_orientation(img.to_rgb8(), photo.orientation))
+    decode(&data, photo.kind, photo.orientation, Some(size)).map_err(|e| e.to_string())
 }
 
 /// The rows that have a vector, as a matrix, with the indices they came from.

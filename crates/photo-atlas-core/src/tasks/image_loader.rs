@@ -8,7 +8,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 
 use image::RgbaImage;
 
-use crate::imaging::{apply_orientation, decode, fit_within};
+use crate::imaging::{decode, fit_within};
 use crate::jobs::{LifoQueue, Waker};
 use crate::library::PhotoKind;
 
@@ -107,14 +107,15 @@ fn load(source: &ImageSource) -> Result<RgbaImage, String> {
             max_side,
         } => {
             let data = std::fs::read(path).map_err(|e| crate::library::describe_io(&e))?;
-            let img = decode(&data, *kind, Some(max_side / 2)).map_err(|e| e.to_string())?;
+            let img = decode(&data, *kind, *orientation, Some(max_side / 2))
+                .map_err(|e| e.to_string())?;
             let (w, h) = fit_within(img.width(), img.height(), *max_side);
-            let rgb = if (w, h) == (img.width(), img.height()) {
-                img.to_rgb8()
+            let rgb = if (w, h) == img.dimensions() {
+                img
             } else {
-                image::imageops::resize(&img.to_rgb8(), w, h, image::imageops::FilterType::Triangle)
+                image::imageops::resize(&img, w, h, image::imageops::FilterType::Triangle)
             };
-            Ok(image::DynamicImage::ImageRgb8(apply_orientation(rgb, *orientation)).to_rgba8())
+            Ok(image::DynamicImage::ImageRgb8(rgb).to_rgba8())
         }
     }
 }
