@@ -237,17 +237,18 @@ fn check(err: lh::heif_error) -> Result<(), ImagingError> {
         return Ok(());
     }
     let message = if err.message.is_null() {
-        String::new()
+        String::from("libheif gave no reason")
     } else {
         // SAFETY: libheif's messages are static or context-owned C strings.
-        unsafe { CStr::from_ptr(err.message) }
-            .to_string_lossy()
-            .into_owned()
+        let text = unsafe { CStr::from_ptr(err.message) }.to_string_lossy();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     };
     Err(match (err.code, err.subcode) {
         (_, lh::heif_suberror_code_heif_suberror_End_of_data) => ImagingError::Truncated,
         (_, lh::heif_suberror_code_heif_suberror_Security_limit_exceeded) => {
-            ImagingError::SideTooLong(message)
+            // "Memory allocation error: Security limit exceeded: Image size ...": the last part says it.
+            let detail = message.rsplit(": ").next().unwrap_or(&message);
+            ImagingError::SideTooLong(detail.to_string())
         }
         (_, lh::heif_suberror_code_heif_suberror_Unsupported_codec)
         | (lh::heif_error_code_heif_error_Plugin_loading_error, _) => {
