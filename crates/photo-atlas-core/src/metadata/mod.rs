@@ -3,11 +3,12 @@
 //!
 //! ExifTool is the reference: values are read and interpreted the way it reads
 //! them, and an integration test compares the two on real camera files. A photo
-//! without EXIF still gets a date, from XMP, its file name or its modification
-//! time, and [`DateSource`] records which one it was.
+//! without EXIF still gets a date, from XMP, IPTC-IIM, a vendor block, its file
+//! name or its modification time, and [`DateSource`] records which one it was.
 
 mod exif_fields;
 mod filename;
+mod iptc;
 mod timestamp;
 mod vendor;
 mod xmp;
@@ -162,6 +163,11 @@ pub fn read_from_bytes(data: &[u8]) -> PhotoMetadata {
         meta.date_time_original = meta.date_time_original.or(xmp.original);
         meta.date_time_digitized = meta.date_time_digitized.or(xmp.digitized);
         meta.orientation = meta.orientation.or(xmp.orientation);
+    }
+    if meta.date_time_original.is_none() || meta.date_time_digitized.is_none() {
+        let iptc = iptc::read_iptc_dates(data);
+        meta.date_time_original = meta.date_time_original.or(iptc.created);
+        meta.date_time_digitized = meta.date_time_digitized.or(iptc.digitised);
     }
     if meta.date_time_original.is_none() {
         let vendor = vendor::read_vendor_blocks(data);
