@@ -8,7 +8,9 @@
 
 mod exif_fields;
 mod filename;
+mod flir;
 mod iptc;
+mod segments;
 mod timestamp;
 mod vendor;
 mod xmp;
@@ -241,6 +243,23 @@ fn needs_whole_file(meta: &PhotoMetadata) -> bool {
         && meta.orientation.is_none()
         && meta.make.is_none();
     no_exif || !meta.warnings.is_empty() || meta.pixel_size().is_none()
+}
+
+/// ExifTool's reading of bytes the tests write, when exiftool is installed.
+#[cfg(test)]
+mod exiftool_check {
+    /// ExifTool's DateTimeOriginal for a file made of `bytes`; `None` without exiftool.
+    pub fn date_time_original(bytes: &[u8]) -> Option<String> {
+        let dir = tempfile::tempdir().ok()?;
+        let path = dir.path().join("written.jpg");
+        std::fs::write(&path, bytes).ok()?;
+        let out = std::process::Command::new("exiftool")
+            .args(["-s3", "-DateTimeOriginal"])
+            .arg(&path)
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //! ExifTool reads and a photo organizer must too, or old photos lose their date:
 //! * Olympus / Sanyo "[picture info]" text blocks (`TimeDate=` Unix seconds), 1990s cameras;
 //! * Canon CIFF heaps in an APP0 segment (PowerShot A5 era): TimeStamp and MakeModel;
-//! * Reconyx HyperFire trail-camera maker notes.
+//! * Reconyx HyperFire trail-camera maker notes;
+//! * Casio QV-7000SX "QVCI" APP1 segments;
+//! * FLIR thermal cameras' FFF records (in `flir.rs`).
 //!
 //! Camera clocks have no time zone: their "Unix seconds" encode the wall-clock time
 //! as if it were UTC, so they are decoded as UTC and kept without an offset.
@@ -12,6 +14,8 @@ use std::sync::LazyLock;
 use chrono::DateTime;
 use regex::bytes::Regex;
 
+use super::flir::flir_date;
+use super::segments::jpeg_segments;
 use super::timestamp::Timestamp;
 
 static PICTURE_INFO: LazyLock<Regex> = LazyLock::new(|| {
@@ -29,6 +33,10 @@ pub struct VendorInfo {
 /// Looks for the vendor blocks Photo Atlas understands in a file's first bytes.
 pub fn read_vendor_blocks(data: &[u8]) -> VendorInfo {
     let mut info = ciff_in_jpeg(data).unwrap_or_default();
+    info.date_time_original = info
+        .date_time_original
+        .or_else(|| casio_qvci_date(data))
+        .or_else(|| flir_date(data));
     if info.date_time_original.is_none() {
         info.date_time_original = PICTURE_INFO
             .captures(data)
@@ -44,7 +52,7 @@ fn wall_clock_from_unix(secs: i64) -> Option<Timestamp> {
     Timestamp::from_fields(fields_of(&t), 0, None)
 }
 
-fn fields_of(t: &Timestamp) -> [u32; 6] {
+pub(super) fn fields_of(t: &Timestamp) -> [u32; 6] {
     use chrono::{Datelike, Timelike};
     let l = t.local;
     [
@@ -85,23 +93,26 @@ pub fn reconyx_date(maker_note: &[u8]) -> Option<Timestamp> {
 
 /// Finds a CIFF heap in a JPEG APP0 segment and reads it.
 fn ciff_in_jpeg(data: &[u8]) -> Option<VendorInfo> {
-    let mut pos = 2;
-    while pos + 4 <= data.len() && data[pos] == 0xFF {
-        let marker = data[pos + 1];
-        let len = usize::from(u16::from_be_bytes([data[pos + 2], data[pos + 3]]));
-        let body = data.get(pos + 4..pos + 2 + len)?;
-        if marker == 0xE0 && body.len() > 26 && &body[6..14] == b"HEAPJPGM" && &body[..2] == b"II" {
-            let header_len = read_u32(body, 2)? as usize;
-            let mut info = VendorInfo::default();
-            read_heap(body.get(header_len..)?, &mut info, 0);
-            return Some(info);
-        }
-        if marker == 0xDA {
-            break;
-        }
-        pos += 2 + len;
+    let (_, body) = jpeg_segments(data).find(|(marker, body)| {
+        *marker == 0xE0 && body.len() > 26 && &body[6..14] == b"HEAPJPGM" && &body[..2] == b"II"
+    })?;
+    let header_len = read_u32(body, 2)? as usize;
+    let mut info = VendorInfo::default();
+    read_heap(body.get(header_len..)?, &mut info, 0);
+    Some(info)
+}
+
+/// Casio QV-7000SX: an APP1 "QVCI" segment, DateTimeOriginal as
+/// `YYYY.MM.DD.HH.MM.SS` (string[20]) at offset 0x4d.
+fn casio_qvci_date(data: &[u8]) -> Option<Timestamp> {
+    let (_, body) = jpeg_segments(data).find(|(m, b)| *m == 0xE1 && b.starts_with(b"QVCI\0"))?;
+    let text = std::str::from_utf8(body.get(0x4d..0x4d + 19)?).ok()?;
+    let mut fields = [0u32; 6];
+    let mut parts = text.split(['.', ':', ' ']);
+    for f in &mut fields {
+        *f = parts.next()?.trim().parse().ok()?;
     }
-    None
+    Timestamp::from_fields(fields, 0, None)
 }
 
 fn read_u32(b: &[u8], at: usize) -> Option<u32> {
@@ -152,6 +163,41 @@ fn read_heap(heap: &[u8], info: &mut VendorInfo, depth: u32) -> Option<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A JPEG whose only metadata is a Casio QV-7000SX QVCI segment dated `text`.
+    fn qvci_jpeg(text: &str) -> Vec<u8> {
+        let mut body = b"QVCI\0".to_vec();
+        body.resize(0x4d, 0);
+        body.extend(text.as_bytes());
+        body.resize(0x4d + 20, 0);
+        body.resize(0x80, 0);
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        jpeg.extend(((body.len() + 2) as u16).to_be_bytes());
+        jpeg.extend(body);
+        jpeg.extend([0xFF, 0xDA, 0, 2, 0xFF, 0xD9]);
+        jpeg
+    }
+
+    #[test]
+    fn casio_qvci_segment() {
+        let jpeg = qvci_jpeg("2001.03.04.05.06.07");
+        let info = read_vendor_blocks(&jpeg);
+        assert_eq!(
+            info.date_time_original.map(|t| t.to_iso()).as_deref(),
+            Some("2001-03-04T05:06:07")
+        );
+        if let Some(theirs) = super::super::exiftool_check::date_time_original(&jpeg) {
+            assert_eq!(theirs, "2001:03:04 05:06:07", "ExifTool reads it so");
+        }
+        assert_eq!(
+            read_vendor_blocks(&qvci_jpeg("2001.13.04.05.06.07")).date_time_original,
+            None
+        );
+        assert_eq!(
+            read_vendor_blocks(&qvci_jpeg("garbage")).date_time_original,
+            None
+        );
+    }
 
     #[test]
     fn picture_info_text_block() {
