@@ -147,9 +147,9 @@ fn fields(spec: &ExifSpec) -> Vec<Field> {
     f
 }
 
-/// A JPEG carrying an EXIF block (APP1) with the given fields.
-pub fn jpeg_with_exif(width: u32, height: u32, spec: &ExifSpec) -> Vec<u8> {
-    let plain = jpeg(width, height, 1);
+/// A TIFF structure (little-endian, IFD0 and its EXIF and GPS IFDs) holding the
+/// given fields: an EXIF block, or the start of a TIFF-based RAW file.
+pub fn tiff_with_exif(spec: &ExifSpec) -> Vec<u8> {
     let fields = fields(spec);
     let mut writer = exif::experimental::Writer::new();
     for field in &fields {
@@ -157,7 +157,13 @@ pub fn jpeg_with_exif(width: u32, height: u32, spec: &ExifSpec) -> Vec<u8> {
     }
     let mut tiff = Cursor::new(Vec::new());
     writer.write(&mut tiff, false).expect("write exif");
-    let tiff = tiff.into_inner();
+    tiff.into_inner()
+}
+
+/// A JPEG carrying an EXIF block (APP1) with the given fields.
+pub fn jpeg_with_exif(width: u32, height: u32, spec: &ExifSpec) -> Vec<u8> {
+    let plain = jpeg(width, height, 1);
+    let tiff = tiff_with_exif(spec);
     let mut out = plain[..2].to_vec();
     out.extend_from_slice(&[0xFF, 0xE1]);
     out.extend_from_slice(&((tiff.len() + 8) as u16).to_be_bytes());

@@ -146,7 +146,11 @@ fn system_time_to_local(t: SystemTime) -> Timestamp {
 /// Never fails: what cannot be read is left empty and explained in `warnings`.
 pub fn read_from_bytes(data: &[u8]) -> PhotoMetadata {
     let mut meta = PhotoMetadata::default();
-    match parse_exif(&mut Cursor::new(data)) {
+    let exif = match parse_exif(&mut Cursor::new(data)) {
+        Err(ExifFailure::Missing) => embedded_jpeg_exif(data).ok_or(ExifFailure::Missing),
+        other => other,
+    };
+    match exif {
         Ok((exif, errors)) => {
             exif_fields::fill_from_exif(&exif, &mut meta);
             if let Some(first) = errors.first() {
@@ -191,6 +195,18 @@ pub fn read_from_bytes(data: &[u8]) -> PhotoMetadata {
 enum ExifFailure {
     Missing,
     Broken(String),
+}
+
+/// A container kamadak-exif does not know (Fuji RAF, some other RAWs) that holds
+/// a JPEG preview carrying the camera's EXIF block: that block.
+fn embedded_jpeg_exif(data: &[u8]) -> Option<(exif::Exif, Vec<exif::Error>)> {
+    if data.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let window = &data[..data.len().min(METADATA_PREFIX_BYTES)];
+    memchr::memmem::find_iter(window, b"\xFF\xD8\xFF\xE1")
+        .filter(|&at| data.get(at + 6..at + 12) == Some(b"Exif\0\0"))
+        .find_map(|at| parse_exif(&mut Cursor::new(&data[at..])).ok())
 }
 
 fn parse_exif<R: std::io::BufRead + std::io::Seek>(
