@@ -90,11 +90,6 @@ fn raw_previews_become_upright_thumbnails_with_the_raws_metadata() {
     assert_eq!(cut["thumbnail"], "failed", "{cut}");
 
     // Both previews are 600 x 400 with orientation 6: their thumbnails stand upright.
-    let thumbs: Vec<_> = walkdir::WalkDir::new(state.path().join("cache"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "jpg"))
-        .map(|e| image::image_dimensions(e.path()).expect("thumbnail"))
-        .collect();
+    let thumbs = util::thumbnail_sizes(state.path());
     assert_eq!(thumbs, vec![(171, 256); 2], "{thumbs:?}");
 }

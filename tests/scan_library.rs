@@ -123,12 +123,7 @@ fn thumbnails_are_made_upright_in_the_cache() {
     make_library(lib.path());
     let (ok, _, stderr) = run_cli(state.path(), &["scan", &lib.path().display().to_string()]);
     assert!(ok, "{stderr}");
-    let thumbs: Vec<_> = walkdir::WalkDir::new(state.path().join("cache"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "jpg"))
-        .map(|e| image::image_dimensions(e.path()).expect("readable thumbnail"))
-        .collect();
+    let thumbs = util::thumbnail_sizes(state.path());
     assert_eq!(thumbs.len(), 5, "{thumbs:?}");
     // d.jpg is 400 x 200 with orientation 6: its thumbnail stands upright.
     assert!(thumbs.contains(&(128, 256)), "{thumbs:?}");

@@ -243,6 +243,16 @@ pub fn run_cli(state: &Path, args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// The sizes of the thumbnails in the cache that `run_cli` gave `state`.
+pub fn thumbnail_sizes(state: &Path) -> Vec<(u32, u32)> {
+    walkdir::WalkDir::new(state.join("cache"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jpg"))
+        .map(|e| image::image_dimensions(e.path()).expect("readable thumbnail"))
+        .collect()
+}
+
 /// Parses JSON-lines output.
 pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
     stdout

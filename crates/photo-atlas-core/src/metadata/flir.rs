@@ -98,7 +98,7 @@ fn date_in(record: &[u8]) -> Option<Timestamp> {
     let local = chrono::DateTime::from_timestamp(secs - tz_minutes * 60, 0)?.naive_utc();
     let offset = chrono::FixedOffset::east_opt(i32::try_from(-tz_minutes * 60).ok()?)?;
     let nanos = millis.min(999) * 1_000_000;
-    let fields = super::vendor::fields_of(&Timestamp::new(local, None));
+    let fields = Timestamp::new(local, None).fields();
     Timestamp::from_fields(fields, nanos, Some(offset))
 }
 

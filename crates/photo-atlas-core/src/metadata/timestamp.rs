@@ -27,6 +27,20 @@ impl Timestamp {
         }
     }
 
+    /// Year, month, day, hour, minute, second of the wall-clock time.
+    pub fn fields(&self) -> [u32; 6] {
+        use chrono::{Datelike, Timelike};
+        let l = self.local;
+        [
+            l.year().max(0) as u32,
+            l.month(),
+            l.day(),
+            l.hour(),
+            l.minute(),
+            l.second(),
+        ]
+    }
+
     /// Builds a timestamp from calendar fields, rejecting impossible values
     /// (month 13, day 0, year 0000, 25 o'clock ...).
     pub fn from_fields(fields: [u32; 6], nanos: u32, offset: Option<FixedOffset>) -> Option<Self> {

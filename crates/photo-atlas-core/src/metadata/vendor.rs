@@ -49,20 +49,7 @@ pub fn read_vendor_blocks(data: &[u8]) -> VendorInfo {
 fn wall_clock_from_unix(secs: i64) -> Option<Timestamp> {
     let utc = DateTime::from_timestamp(secs, 0)?;
     let t = Timestamp::new(utc.naive_utc(), None);
-    Timestamp::from_fields(fields_of(&t), 0, None)
-}
-
-pub(super) fn fields_of(t: &Timestamp) -> [u32; 6] {
-    use chrono::{Datelike, Timelike};
-    let l = t.local;
-    [
-        l.year().max(0) as u32,
-        l.month(),
-        l.day(),
-        l.hour(),
-        l.minute(),
-        l.second(),
-    ]
+    Timestamp::from_fields(t.fields(), 0, None)
 }
 
 /// Reconyx HyperFire maker note: int16u[6] at word 0x0b = sec, min, hour, month, day, year.
