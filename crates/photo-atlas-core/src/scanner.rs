@@ -398,6 +398,36 @@ mod tests {
     }
 
     #[test]
+    fn photos_a_build_could_not_decode_are_read_again_once_it_can() {
+        let (heic, png) = (
+            found("a.heic", PhotoKind::Heif),
+            found("b.png", PhotoKind::Png),
+        );
+        let known = |thumb| KnownFile {
+            size: 10,
+            mtime_ns: 0,
+            thumb,
+        };
+        let catalogued = [
+            (heic.path.clone(), known(ThumbStatus::Unsupported)),
+            (png.path.clone(), known(ThumbStatus::Failed)),
+        ]
+        .into_iter()
+        .collect();
+        let plan = plan_work(&[heic.clone(), png], &catalogued, None);
+        let read: Vec<_> = plan.read.iter().map(|f| f.path.clone()).collect();
+        let expected = if cfg!(feature = "heif") {
+            vec![heic.path]
+        } else {
+            vec![]
+        };
+        assert_eq!(
+            read, expected,
+            "unchanged files are read again only if newly decodable"
+        );
+    }
+
+    #[test]
     fn a_file_deleted_after_the_walk_becomes_a_problem() {
         let dir = tempfile::tempdir().expect("tempdir");
         let gone = dir.path().join("gone.jpg").display().to_string();
