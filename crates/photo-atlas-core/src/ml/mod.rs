@@ -18,6 +18,7 @@ pub mod neighbours;
 pub mod network;
 pub mod pipeline;
 pub mod train;
+pub mod wordnet;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,270 @@
+//! The WordNet noun hierarchy above the 1,000 ImageNet classes the backbone
+//! scores (`assets/imagenet-wordnet.tsv`, made from WordNet 3.0 and timm's class
+//! list by `assets/make_imagenet_wordnet.py`). It turns the words a person types
+//! ("dog", "vehicle", "flower") into the classes beneath them (every dog breed,
+//! trucks and cars, daisies), and names a content group by the most specific
+//! concept that covers most of its photos ("Dogs", "Trucks").
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Concepts that cover more classes than this are too general to name a group
+/// ("organism", "artifact", "mammal").
+const MAX_NAMING_CLASSES: usize = 130;
+/// A concept names a group when its classes hold at least this share of the
+/// group's average probability.
+const NAMING_SHARE: f32 = 0.5;
+
+/// One WordNet synset: its words, and the synsets directly above it.
+#[derive(Debug)]
+struct Synset {
+    words: Vec<&'static str>,
+    parents: Vec<usize>,
+}
+
+/// The hierarchy, with each class's ancestors (itself included) precomputed.
+#[derive(Debug)]
+pub struct Hierarchy {
+    synsets: Vec<Synset>,
+    /// The synset of each class, in the network's output order.
+    classes: Vec<usize>,
+    /// For each synset, the classes beneath it (itself included), sorted.
+    classes_under: Vec<Vec<u16>>,
+    /// Lower-case word -> synsets that have it.
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+static SHIPPED: LazyLock<Hierarchy> = LazyLock::new(|| {
+    Hierarchy::parse(include_str!("../../../../assets/imagenet-wordnet.tsv"))
+        .expect("the shipped WordNet table is well formed")
+});
+
+impl Hierarchy {
+    /// The table compiled into the binary.
+    pub fn shipped() -> &'static Self {
+        &SHIPPED
+    }
+
+    fn parse(text: &'static str) -> Option<Self> {
+        let mut class_offsets = Vec::new();
+        let mut rows = Vec::new();
+        for line in text.lines() {
+            let fields: Vec<&str> = line.split('\t').collect();
+            match fields.as_slice() {
+                ["c", offset] => class_offsets.push(*offset),
+                ["s", offset, parents, words] => rows.push((*offset, *parents, *words)),
+                _ => return None,
+            }
+        }
+        let index: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
+        let synsets: Vec<Synset> = rows
+            .iter()
+            .map(|(_, parents, words)| Synset {
+                words: words.split('|').collect(),
+                parents: parents
+                    .split(',')
+                    .filter_map(|p| index.get(p).copied())
+                    .collect(),
+            })
+            .collect();
+        let classes: Vec<usize> = class_offsets
+            .iter()
+            .map(|o| index.get(o).copied())
+            .collect::<Option<_>>()?;
+        let mut classes_under = vec![Vec::new(); synsets.len()];
+        for (class, &synset) in classes.iter().enumerate() {
+            for ancestor in ancestors(&synsets, synset) {
+                classes_under[ancestor].push(class as u16);
+            }
+        }
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in synsets.iter().enumerate() {
+            for w in &s.words {
+                by_word.entry(w.to_lowercase()).or_default().push(i);
+            }
+        }
+        Some(Self {
+            synsets,
+            classes,
+            classes_under,
+            by_word,
+        })
+    }
+
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// The classes a word names: those of every synset with that word (or its
+    /// singular) and of everything beneath them. Empty when WordNet has no such noun
+    /// above an ImageNet class.
+    pub fn classes_for_word(&self, word: &str) -> Vec<u16> {
+        let word = word.trim().to_lowercase();
+        let mut found: Vec<u16> = singulars(&word)
+            .iter()
+            .filter_map(|w| self.by_word.get(w))
+            .flatten()
+            .flat_map(|&s| self.classes_under[s].iter().copied())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// A group's name from its photos' average class probabilities: the most
+    /// specific concept whose classes hold most of the probability, in the plural
+    /// ("Dogs", "Golf balls"); `None` when no concept narrow enough does.
+    pub fn name_for(&self, mean_probabilities: &[f32]) -> Option<String> {
+        let mass = |s: usize| -> f32 {
+            self.classes_under[s]
+                .iter()
+                .filter_map(|&c| mean_probabilities.get(usize::from(c)))
+                .sum()
+        };
+        let best = (0..self.synsets.len())
+            .filter(|&s| {
+                let n = self.classes_under[s].len();
+                n > 0 && n <= MAX_NAMING_CLASSES
+            })
+            .filter(|&s| mass(s) >= NAMING_SHARE)
+            .min_by_key(|&s| {
+                (
+                    self.classes_under[s].len(),
+                    std::cmp::Reverse(ordered(mass(s))),
+                )
+            })?;
+        let word = self.synsets[best].words.first()?;
+        Some(capitalise(&plural(word)))
+    }
+}
+
+/// `synset` and every synset above it.
+fn ancestors(synsets: &[Synset], synset: usize) -> Vec<usize> {
+    let mut seen = vec![synset];
+    let mut todo = vec![synset];
+    while let Some(s) = todo.pop() {
+        for &p in &synsets[s].parents {
+            if !seen.contains(&p) {
+                seen.push(p);
+                todo.push(p);
+            }
+        }
+    }
+    seen
+}
+
+/// A probability as an integer key for ordering (ties broken by more mass).
+fn ordered(p: f32) -> u32 {
+    (p.clamp(0.0, 1.0) * 1e6) as u32
+}
+
+/// The word and the singular forms it may be a plural of ("daisies" -> "daisy").
+fn singulars(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    if let Some(stem) = word.strip_suffix("ies") {
+        out.push(format!("{stem}y"));
+    }
+    if let Some(stem) = word.strip_suffix("es") {
+        out.push(stem.to_string());
+    }
+    if let Some(stem) = word.strip_suffix('s') {
+        out.push(stem.to_string());
+    }
+    out
+}
+
+/// English plural of the last word of a noun phrase ("golf ball" -> "golf balls").
+fn plural(phrase: &str) -> String {
+    let consonant_y = phrase.ends_with('y')
+        && !phrase
+            .chars()
+            .rev()
+            .nth(1)
+            .is_some_and(|c| "aeiou".contains(c));
+    if consonant_y {
+        format!("{}ies", &phrase[..phrase.len() - 1])
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|e| phrase.ends_with(e))
+    {
+        format!("{phrase}es")
+    } else {
+        format!("{phrase}s")
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ml::efficientnet::imagenet_classes;
+
+    fn class_named(name: &str) -> u16 {
+        let classes = imagenet_classes();
+        classes
+            .iter()
+            .position(|c| c.split(',').next() == Some(name))
+            .unwrap_or_else(|| panic!("no class {name}")) as u16
+    }
+
+    #[test]
+    fn the_table_covers_the_networks_classes_in_order() {
+        let h = Hierarchy::shipped();
+        assert_eq!(h.class_count(), 1000);
+        let names = imagenet_classes();
+        for (class, &synset) in h.classes.iter().enumerate() {
+            let first = names[class].split(',').next().expect("name");
+            assert_eq!(h.synsets[synset].words[0], first, "class {class}");
+        }
+    }
+
+    #[test]
+    fn general_words_reach_the_classes_beneath_them() {
+        let h = Hierarchy::shipped();
+        let dogs = h.classes_for_word("dog");
+        assert!(dogs.len() > 100, "{} dog classes", dogs.len());
+        assert!(dogs.contains(&class_named("golden retriever")));
+        assert!(!dogs.contains(&class_named("tabby")));
+        assert_eq!(h.classes_for_word("dogs"), dogs);
+        let vehicles = h.classes_for_word("vehicle");
+        assert!(vehicles.contains(&class_named("minivan")));
+        assert!(vehicles.contains(&class_named("fire engine")));
+        assert!(
+            h.classes_for_word("daisies")
+                .contains(&class_named("daisy"))
+        );
+        assert!(h.classes_for_word("flower").contains(&class_named("daisy")));
+        assert!(h.classes_for_word("qwertyuiop").is_empty());
+    }
+
+    #[test]
+    fn groups_are_named_by_the_concept_covering_most_of_them() {
+        let h = Hierarchy::shipped();
+        let mut p = vec![0.0; 1000];
+        for (name, share) in [("golden retriever", 0.3), ("pug", 0.3), ("tabby", 0.1)] {
+            p[usize::from(class_named(name))] = share;
+        }
+        assert_eq!(h.name_for(&p).as_deref(), Some("Dogs"));
+        let mut q = vec![0.001; 1000];
+        q[usize::from(class_named("golf ball"))] = 0.8;
+        assert_eq!(h.name_for(&q).as_deref(), Some("Golf balls"));
+        let flat = vec![0.001; 1000];
+        assert_eq!(h.name_for(&flat), None);
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural("daisy"), "daisies");
+        assert_eq!(plural("church"), "churches");
+        assert_eq!(plural("bus"), "buses");
+        assert_eq!(plural("monkey"), "monkeys");
+        assert_eq!(plural("golf ball"), "golf balls");
+    }
+}
