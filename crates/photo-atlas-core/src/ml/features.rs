@@ -8,6 +8,7 @@
 use candle_core::{Device, Tensor};
 use rayon::prelude::*;
 
+use super::classes::{TopClasses, classify_features, store_top_classes, stored_top_classes};
 use super::efficientnet::{EfficientNetLite0, INPUT_SIZE, input_values};
 use crate::imaging::decode;
 use crate::jobs::{CancelToken, Progress};
@@ -18,6 +19,8 @@ use crate::store::{Catalog, StoreError};
 pub const BACKBONE_MODEL: &str = "efficientnet-lite0/224/v1";
 /// Photos per batch on a GPU: large enough that the network's kernels fill the device.
 const GPU_BATCH: usize = 64;
+/// Cached feature vectors classified per batch when filling in missing top classes.
+const CLASSIFY_BATCH: usize = 256;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MlError {
@@ -193,6 +196,12 @@ pub fn extract_features(
             .zip(rows.clone())
             .collect();
         catalog.put_features(&key, &stored)?;
+        if let Extractor::Backbone(net, device) = extractor {
+            let tops = classify_features(net, device, &rows)?;
+            let pairs: Vec<(&PhotoRecord, TopClasses)> =
+                indices.iter().map(|&i| &photos[i]).zip(tops).collect();
+            store_top_classes(catalog, &pairs)?;
+        }
         for (i, row) in indices.into_iter().zip(rows) {
             vectors[i] = Some(row);
             report.computed += 1;
@@ -200,6 +209,41 @@ pub fn extract_features(
         progress.advance(batch.len());
     }
     Ok((vectors, report))
+}
+
+/// The top classes of every photo: stored ones, and for photos whose backbone
+/// features are cached but whose classes are not (catalogs from before), computed
+/// from those features and stored. `None` for photos without features.
+pub fn photo_classes(
+    catalog: &mut Catalog,
+    photos: &[PhotoRecord],
+    net: &EfficientNetLite0,
+    device: &Device,
+) -> Result<Vec<Option<TopClasses>>, MlError> {
+    let mut classes = stored_top_classes(catalog, photos)?;
+    let missing: Vec<usize> = (0..photos.len())
+        .filter(|&i| classes[i].is_none())
+        .collect();
+    for chunk in missing.chunks(CLASSIFY_BATCH) {
+        let subset: Vec<PhotoRecord> = chunk.iter().map(|&i| photos[i].clone()).collect();
+        let features = catalog.cached_features(BACKBONE_MODEL, &subset)?;
+        let (rows, vectors): (Vec<usize>, Vec<Vec<f32>>) = chunk
+            .iter()
+            .zip(features)
+            .filter_map(|(&i, f)| f.map(|f| (i, f)))
+            .unzip();
+        let tops = classify_features(net, device, &vectors)?;
+        let stored: Vec<(&PhotoRecord, TopClasses)> = rows
+            .iter()
+            .map(|&i| &photos[i])
+            .zip(tops.iter().cloned())
+            .collect();
+        store_top_classes(catalog, &stored)?;
+        for (i, top) in rows.into_iter().zip(tops) {
+            classes[i] = Some(top);
+        }
+    }
+    Ok(classes)
 }
 
 /// The photo decoded at reduced size (at least `size` on its short side where it can), upright.
@@ -231,6 +275,27 @@ pub fn feature_matrix(vectors: &FeatureVectors) -> (Vec<usize>, ndarray::Array2<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classes_are_filled_in_from_cached_features_and_stored() {
+        let device = Device::Cpu;
+        let net = EfficientNetLite0::load_shipped(&device).expect("weights");
+        let mut catalog = Catalog::open_in_memory().expect("catalog");
+        let photos = [
+            PhotoRecord::bare("/lib/a.jpg"),
+            PhotoRecord::bare("/lib/b.jpg"),
+        ];
+        catalog.upsert_photos(&photos).expect("photos");
+        let feature: Vec<f32> = (0..1280).map(|i| (i % 7) as f32 * 0.1).collect();
+        catalog
+            .put_features(BACKBONE_MODEL, &[(&photos[0], feature.clone())])
+            .expect("features");
+        let got = photo_classes(&mut catalog, &photos, &net, &device).expect("classes");
+        let expected = classify_features(&net, &device, &[feature]).expect("classify");
+        assert_eq!(got, vec![Some(expected[0].clone()), None]);
+        let stored = stored_top_classes(&catalog, &photos).expect("stored");
+        assert!(stored[0].is_some() && stored[1].is_none());
+    }
     use crate::scanner::{ScanOptions, scan};
 
     #[test]

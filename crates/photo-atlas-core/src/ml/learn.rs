@@ -11,6 +11,7 @@ use super::features::{Extractor, FeatureReport, MlError, extract_features, featu
 use super::network::{Architecture, Network};
 use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
 use super::train::{Stage, TrainConfig};
+use super::wordnet::Hierarchy;
 use crate::jobs::{CancelToken, Progress};
 use crate::photo::PhotoRecord;
 use crate::store::{Catalog, ClusterMember, SavedModel, StoreError};
@@ -218,8 +219,9 @@ fn save(
 }
 
 /// A name for each cluster from what the ImageNet classifier sees in its photos:
-/// the two classes with the highest probability averaged over the members, e.g.
-/// "alp & valley". Repeated names get a number.
+/// the most specific WordNet concept holding most of the members' average class
+/// probability ("Dogs", "Daisies"), else the two most likely classes ("alp &
+/// valley"). Repeated names get a number.
 pub fn name_clusters(
     net: &EfficientNetLite0,
     device: &Device,
@@ -241,13 +243,10 @@ pub fn name_clusters(
         let flat: Vec<f32> = members.iter().copied().collect();
         let input = Tensor::from_vec(flat, members.dim(), device)?;
         let mean = softmax(&net.classify(&input)?)?.mean(0)?;
-        let best = top_k(&mean, 2)?;
-        let words: Vec<&str> = best
-            .iter()
-            .filter_map(|&c| classes.get(c))
-            .map(|name| name.split(',').next().unwrap_or(name).trim())
-            .collect();
-        let mut name = words.join(" & ");
+        let mut name = match Hierarchy::shipped().name_for(&mean.to_vec1::<f32>()?) {
+            Some(concept) => concept,
+            None => two_top_classes(&mean, &classes)?,
+        };
         let repeats = names.iter().filter(|n| n.starts_with(&name)).count();
         if repeats > 0 {
             name = format!("{name} ({})", repeats + 1);
@@ -255,6 +254,16 @@ pub fn name_clusters(
         names.push(name);
     }
     Ok(names)
+}
+
+/// "alp & valley": the first names of the two most likely classes.
+fn two_top_classes(mean: &Tensor, classes: &[&str]) -> candle_core::Result<String> {
+    let words: Vec<&str> = top_k(mean, 2)?
+        .iter()
+        .filter_map(|&c| classes.get(c))
+        .map(|name| name.split(',').next().unwrap_or(name).trim())
+        .collect();
+    Ok(words.join(" & "))
 }
 
 /// The features and latent code of a photo that is not in the clustered set (a file

@@ -4,6 +4,7 @@
 //! Also the quality metrics that `eval` reports.
 
 pub mod autoencoder;
+pub mod classes;
 pub mod conv_autoencoder;
 pub mod dec;
 pub mod device;

@@ -6,6 +6,8 @@
 
 pub mod ann;
 pub mod duplicates;
+pub mod index;
+pub mod query;
 pub mod similar;
 
 /// A brute-force cosine index over fixed-length codes.
