@@ -9,6 +9,7 @@ mod json;
 mod logger;
 mod progress;
 mod scan_cmd;
+mod search_cmd;
 mod similar_cmd;
 
 use std::path::PathBuf;
@@ -93,6 +94,21 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value = "auto")]
         device: flags::DeviceFlag,
     },
+    /// Find the folder's photos by what is in them, when and where: "dog 2023 Munich".
+    Search {
+        folder: PathBuf,
+        /// Words, dates ("2023", "June 2024", "2023-06-12"), places and cameras.
+        query: String,
+        /// How many to show.
+        #[arg(short, default_value_t = 50)]
+        k: usize,
+        /// Print one JSON object per hit ({"path", "score"}), best first.
+        #[arg(long)]
+        json: bool,
+        /// Where to run the network (for photos that have no features yet).
+        #[arg(long, value_enum, default_value = "auto")]
+        device: flags::DeviceFlag,
+    },
     /// Score the clustering against known labels (NMI, ARI, accuracy, precision@10).
     Eval {
         folder: PathBuf,
@@ -161,6 +177,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let catalog = open_catalog(&locations)?;
             similar_cmd::run(&catalog, &photo, k, device.into(), json)
+        }
+        Some(CliCommand::Search {
+            folder,
+            query,
+            k,
+            json,
+            device,
+        }) => {
+            let mut catalog = open_catalog(&locations)?;
+            let request = search_cmd::SearchRequest {
+                folder: &folder,
+                text: &query,
+                limit: k,
+                as_json: json,
+                device: device.into(),
+            };
+            search_cmd::run(&mut catalog, &locations, &request)
         }
         Some(CliCommand::Eval {
             folder,

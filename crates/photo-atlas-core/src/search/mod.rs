@@ -5,6 +5,7 @@
 //! answers in milliseconds for 100,000 photos (see `benches/similar.rs`).
 
 pub mod ann;
+pub mod build;
 pub mod duplicates;
 pub mod index;
 pub mod query;

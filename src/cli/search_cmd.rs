@@ -1,0 +1,98 @@
+//! `photo-atlas search FOLDER "dog 2023 Munich" [--json]`: the folder's photos that
+//! match, best first. The folder is rescanned if it changed, and photos without
+//! features get them first (the content words need them).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::progress::ProgressView;
+use super::scan_cmd::scan_with_progress;
+use photo_atlas_core::jobs::{CancelToken, Progress};
+use photo_atlas_core::ml::device::{DeviceChoice, choose};
+use photo_atlas_core::photo::path_text;
+use photo_atlas_core::search::build::build_index;
+use photo_atlas_core::search::query::Term;
+use photo_atlas_core::store::{Catalog, Locations};
+
+pub struct SearchRequest<'a> {
+    pub folder: &'a Path,
+    pub text: &'a str,
+    pub limit: usize,
+    pub as_json: bool,
+    pub device: DeviceChoice,
+}
+
+pub fn run(
+    catalog: &mut Catalog,
+    locations: &Locations,
+    request: &SearchRequest,
+) -> anyhow::Result<ExitCode> {
+    let report = scan_with_progress(catalog, locations, request.folder, false)?;
+    let photos = catalog.photos_under(&report.folder)?;
+    let (device, _) = choose(request.device)?;
+    let progress = Arc::new(Progress::default());
+    let view = ProgressView::job(progress.clone());
+    let index = build_index(catalog, &photos, &device, &CancelToken::new(), &progress)?;
+    drop(view);
+    let Some(index) = index else {
+        return Ok(ExitCode::FAILURE);
+    };
+    let result = index.search(request.text);
+    if !result.query.unknown.is_empty() {
+        eprintln!(
+            "No photos match: Photo Atlas does not know {} (not a date, a place or camera of this folder, or a noun it can see).",
+            result
+                .query
+                .unknown
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    eprintln!(
+        "{} of {} photos match {}.",
+        result.hits.len(),
+        photos.len(),
+        understood(&result.query.terms)
+    );
+    let mut out = std::io::stdout().lock();
+    for &(i, score) in result.hits.iter().take(request.limit) {
+        let path = path_text(&photos[i].path);
+        if request.as_json {
+            writeln!(out, "{}", json!({"path": path, "score": score}))?;
+        } else {
+            writeln!(out, "{score:.3}  {path}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "dog (118 classes), 2023, Munich".
+fn understood(terms: &[Term]) -> String {
+    terms
+        .iter()
+        .map(|t| match t {
+            Term::Content { word, classes } => {
+                format!("{word} ({} ImageNet classes)", classes.len())
+            }
+            Term::Date { year, month, day } => [
+                year.map(|y| y.to_string()),
+                month.map(|m| format!("month {m}")),
+                day.map(|d| format!("day {d}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+            Term::Place(p) => format!("place {p}"),
+            Term::Camera(c) => format!("camera {c}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
