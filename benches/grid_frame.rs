@@ -99,6 +99,7 @@ fn measure(
         view,
         open_photo: None,
         find_similar: None,
+        search: None,
     };
     let mut window = PhotoAtlasWindow::new(&ctx, options, None);
     let app = &mut window.app;

@@ -1,7 +1,7 @@
 //! The real window code driven headless with egui_kittest, finding widgets by
 //! their accessible labels as a user (or a screen reader) would: drop a folder and
 //! see its photos, switch to Events, open a photo and step with the arrow keys,
-//! cancel a running scan.
+//! cancel a running scan, type a search.
 
 mod util;
 
@@ -26,6 +26,7 @@ fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlas
         view: ViewMode::All,
         open_photo: None,
         find_similar: None,
+        search: None,
     };
     Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))
@@ -119,6 +120,54 @@ fn events_view_lists_the_trip_and_the_grid_follows() {
     h.get_by_label("Dates").click();
     step_until(&mut h, "the year 2019", |h| {
         h.query_by_label_contains("2019  ·  3").is_some()
+    });
+}
+
+/// Photos shown in the grid now, by file name.
+fn shown_photos(h: &Harness<'_, PhotoAtlasWindow>, names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| h.query_by_label(n).is_some())
+        .map(|n| n.to_string())
+        .collect()
+}
+
+#[test]
+fn typing_in_the_search_box_shows_the_matching_photos_and_says_when_none_match() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
+    });
+    let names = ["a.jpg", "b.jpg", "c.jpg", "d.jpg"];
+    h.get_by_role(egui::accesskit::Role::TextInput).focus();
+    h.run_steps(2);
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("2019");
+    step_until(&mut h, "the photos of 2019", |h| {
+        h.query_by_label_contains("Looking for 2019").is_some()
+            && h.query_by_label("d.jpg").is_none()
+    });
+    assert_eq!(h.state().app.view, ViewMode::Search);
+    assert_eq!(shown_photos(&h, &names), ["a.jpg", "b.jpg", "c.jpg"]);
+    for _ in 0..4 {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("1999");
+    step_until(&mut h, "no match", |h| {
+        h.query_by_label_contains("No photos match 1999").is_some()
+    });
+    assert!(shown_photos(&h, &names).is_empty(), "nothing is shown");
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(" xyzzy");
+    step_until(&mut h, "the unknown word", |h| {
+        h.query_by_label_contains("does not know \"xyzzy\"")
+            .is_some()
     });
 }
 

@@ -42,6 +42,7 @@ impl PhotoAtlasApp {
             photos: (0..snapshot.photos.len()).collect(),
         }];
         self.snapshot = Some(snapshot);
+        self.search_sees_snapshot();
         if self.view == ViewMode::Duplicates
             && self.duplicates.sections.is_none()
             && self.scan.is_none()
@@ -55,6 +56,11 @@ impl PhotoAtlasApp {
             && let Some(photo) = self.pending_similar.take()
         {
             self.find_similar(photo);
+        }
+        if self.scan.is_none()
+            && let Some(text) = self.pending_search.take()
+        {
+            self.search(text);
         }
     }
 

@@ -40,6 +40,8 @@ pub enum Command {
         pan: egui::Vec2,
     },
     ShowInFolder(PathBuf),
+    /// The search box now holds this text.
+    Search(String),
 }
 
 impl PhotoAtlasApp {
@@ -88,6 +90,7 @@ impl PhotoAtlasApp {
                     (v.zoom, v.pan) = (zoom, pan);
                 }
             }
+            Command::Search(text) => self.search(text),
             Command::ShowInFolder(path) => {
                 let folder = path.parent().map(PathBuf::from).unwrap_or(path);
                 self.launch(&folder);
@@ -100,6 +103,7 @@ impl PhotoAtlasApp {
         self.last_clustering = None;
         self.renaming = None;
         self.duplicates = super::DuplicatesView::default();
+        self.search = super::SearchView::default();
         self.snapshot = None;
         self.viewer = None;
         self.message = None;

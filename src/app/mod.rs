@@ -10,6 +10,7 @@
 mod background;
 mod commands;
 mod loading;
+mod search;
 mod textures;
 
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ use std::thread::JoinHandle;
 use std::time::Instant;
 
 pub use commands::Command;
+pub use search::SearchView;
 pub use textures::{TextureCache, ThumbSlot};
 
 use photo_atlas_core::imaging::ThumbnailCache;
@@ -41,6 +43,8 @@ pub enum ViewMode {
     Similar,
     /// Identical files and near-duplicates (nothing is deleted).
     Duplicates,
+    /// The photos that match what is typed in the search box.
+    Search,
 }
 
 impl ViewMode {
@@ -63,6 +67,7 @@ impl ViewMode {
             Self::Content => "Content",
             Self::Similar => "Similar",
             Self::Duplicates => "Duplicates",
+            Self::Search => "Search",
         }
     }
 }
@@ -77,6 +82,8 @@ pub struct AppOptions {
     pub open_photo: Option<usize>,
     /// Search for the photos most like this one once the folder is loaded.
     pub find_similar: Option<PathBuf>,
+    /// Type this into the search box once the folder is loaded.
+    pub search: Option<String>,
 }
 
 /// The photo shown large, and how it is zoomed.
@@ -132,6 +139,8 @@ pub struct PhotoAtlasApp {
     pub similar: SimilarView,
     /// The duplicate sets of the open folder: the running search, then its sections.
     pub duplicates: DuplicatesView,
+    /// The search box: the index, the running query and the last answer.
+    pub search: SearchView,
     /// A cluster being renamed: (section in the Content view, the name being typed).
     pub renaming: Option<(usize, String)>,
     /// What the last finished scan did, in words.
@@ -157,6 +166,7 @@ pub struct PhotoAtlasApp {
     folder_picker: Option<Receiver<Option<PathBuf>>>,
     pending_open: Option<usize>,
     pending_similar: Option<PathBuf>,
+    pending_search: Option<String>,
 }
 
 impl PhotoAtlasApp {
@@ -182,6 +192,7 @@ impl PhotoAtlasApp {
             renaming: None,
             similar: SimilarView::default(),
             duplicates: DuplicatesView::default(),
+            search: SearchView::default(),
             last_scan: None,
             view: options.view,
             waker,
@@ -197,6 +208,7 @@ impl PhotoAtlasApp {
             folder_picker: None,
             pending_open: options.open_photo,
             pending_similar: options.find_similar,
+            pending_search: options.search,
         };
         if let Some(folder) = options.folder {
             app.queue(Command::OpenFolder(folder));
@@ -238,7 +250,9 @@ impl PhotoAtlasApp {
         let searches_done = self.similar.job.is_none()
             && self.joining.is_none()
             && self.duplicates.job.is_none()
-            && self.pending_similar.is_none();
+            && !self.search.is_busy()
+            && self.pending_similar.is_none()
+            && self.pending_search.is_none();
         let duplicates_ready =
             self.view != ViewMode::Duplicates || self.duplicates.sections.is_some();
         !self.is_scanning() && folder_ready && searches_done && duplicates_ready
@@ -252,11 +266,13 @@ impl PhotoAtlasApp {
         self.poll_joining();
         self.poll_similar();
         self.poll_duplicates();
+        self.poll_search();
         self.poll_folder_picker();
         if self.clustering.is_some()
             || self.joining.is_some()
             || self.similar.job.is_some()
             || self.duplicates.job.is_some()
+            || self.search.is_busy()
         {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
@@ -293,6 +309,8 @@ impl PhotoAtlasApp {
             self.joining.take().and_then(|t| t.retire()),
             self.similar.job.take().and_then(|t| t.retire()),
             self.duplicates.job.take().and_then(|t| t.retire()),
+            self.search.index_job.take().and_then(|t| t.retire()),
+            self.search.query_job.take().and_then(|t| t.retire()),
             self.loading.retire(),
         ];
         self.retired.extend(handles.into_iter().flatten());
@@ -318,6 +336,8 @@ impl PhotoAtlasApp {
         names.extend(self.joining.as_ref().map(|t| t.name()));
         names.extend(self.similar.job.as_ref().map(|t| t.name()));
         names.extend(self.duplicates.job.as_ref().map(|t| t.name()));
+        names.extend(self.search.index_job.as_ref().map(|t| t.name()));
+        names.extend(self.search.query_job.as_ref().map(|t| t.name()));
         if self.loading.is_busy() {
             names.push("library-loader");
         }
@@ -331,6 +351,7 @@ pub fn sections_of<'a>(
     all: &'a [IndexedGroup],
     similar: &'a [IndexedGroup],
     duplicates: &'a [IndexedGroup],
+    searched: &'a [IndexedGroup],
     view: ViewMode,
 ) -> Vec<&'a IndexedGroup> {
     use photo_atlas_core::grouping::GroupLevel;
@@ -346,5 +367,6 @@ pub fn sections_of<'a>(
         ViewMode::Content => snap.content_sections().collect(),
         ViewMode::Similar => similar.iter().collect(),
         ViewMode::Duplicates => duplicates.iter().collect(),
+        ViewMode::Search => searched.iter().collect(),
     }
 }

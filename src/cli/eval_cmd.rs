@@ -27,7 +27,7 @@ use photo_atlas_core::ml::train::TrainConfig;
 use photo_atlas_core::store::{Catalog, Locations};
 
 /// `path,label` rows, paths relative to the folder; a header row is skipped.
-fn read_labels(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+pub(super) fn read_labels(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_path(path)

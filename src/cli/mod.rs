@@ -3,6 +3,8 @@
 
 mod cluster_cmd;
 mod eval_cmd;
+mod eval_names;
+mod eval_search;
 mod flags;
 mod groups_cmd;
 mod json;
@@ -48,6 +50,10 @@ pub struct Cli {
     /// Show the photos most like this one (the Similar view) at start.
     #[arg(long, value_name = "PHOTO")]
     pub find_similar: Option<PathBuf>,
+
+    /// Type this into the search box at start ("dog 2023").
+    #[arg(long, value_name = "WORDS")]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +124,13 @@ pub enum CliCommand {
         /// Print one JSON object instead of a table.
         #[arg(long)]
         json: bool,
+        /// Score the search instead: label=words pairs ("forest=forest,glacier=ice"),
+        /// precision among the first 20 hits and recall among the first N (the class size).
+        #[arg(long, value_name = "LABEL=WORDS,...", conflicts_with = "names")]
+        queries: Option<String>,
+        /// Show the stored content groups' names (now and by the earlier rule) beside their labels.
+        #[arg(long)]
+        names: bool,
         #[command(flatten)]
         learn: cluster_cmd::LearnArgs,
     },
@@ -199,10 +212,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             folder,
             labels,
             json,
+            queries,
+            names,
             learn,
         }) => {
             let mut catalog = open_catalog(&locations)?;
-            eval_cmd::run(&mut catalog, &locations, &folder, &labels, &learn, json)
+            if let Some(queries) = queries {
+                let queries = eval_search::parse_queries(&queries)?;
+                eval_search::run(&mut catalog, &locations, &folder, &labels, &queries, json)
+            } else if names {
+                eval_names::run(&mut catalog, &locations, &folder, &labels, json)
+            } else {
+                eval_cmd::run(&mut catalog, &locations, &folder, &labels, &learn, json)
+            }
         }
         None => open_window(cli, locations),
     }
@@ -228,6 +250,7 @@ fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
         view: cli.view.into(),
         open_photo: cli.open_photo,
         find_similar: cli.find_similar,
+        search: cli.search,
     };
     let outcome = crate::window::run(options, cli.screenshot.clone())?;
     match (cli.screenshot, outcome) {

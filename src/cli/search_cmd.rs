@@ -15,7 +15,6 @@ use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::ml::device::{DeviceChoice, choose};
 use photo_atlas_core::photo::path_text;
 use photo_atlas_core::search::build::build_index;
-use photo_atlas_core::search::query::Term;
 use photo_atlas_core::store::{Catalog, Locations};
 
 pub struct SearchRequest<'a> {
@@ -42,24 +41,15 @@ pub fn run(
         return Ok(ExitCode::FAILURE);
     };
     let result = index.search(request.text);
-    if !result.query.unknown.is_empty() {
-        eprintln!(
-            "No photos match: Photo Atlas does not know {} (not a date, a place or camera of this folder, or a noun it can see).",
-            result
-                .query
-                .unknown
-                .iter()
-                .map(|w| format!("\"{w}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    if let Some(why) = result.query.unknown_words_message() {
+        eprintln!("{why}");
         return Ok(ExitCode::FAILURE);
     }
     eprintln!(
         "{} of {} photos match {}.",
         result.hits.len(),
         photos.len(),
-        understood(&result.query.terms)
+        result.query.describe()
     );
     let mut out = std::io::stdout().lock();
     for &(i, score) in result.hits.iter().take(request.limit) {
@@ -71,28 +61,4 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// "dog (118 classes), 2023, Munich".
-fn understood(terms: &[Term]) -> String {
-    terms
-        .iter()
-        .map(|t| match t {
-            Term::Content { word, classes } => {
-                format!("{word} ({} ImageNet classes)", classes.len())
-            }
-            Term::Date { year, month, day } => [
-                year.map(|y| y.to_string()),
-                month.map(|m| format!("month {m}")),
-                day.map(|d| format!("day {d}")),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" "),
-            Term::Place(p) => format!("place {p}"),
-            Term::Camera(c) => format!("camera {c}"),
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -59,6 +59,7 @@ pub fn show(
         scan,
         similar,
         duplicates,
+        search,
         load_failed,
         ..
     } = app;
@@ -75,6 +76,7 @@ pub fn show(
     let nothing_yet = match *view {
         crate::app::ViewMode::Content => snap.content.is_empty(),
         crate::app::ViewMode::Similar => similar.section.is_empty(),
+        crate::app::ViewMode::Search => search.section.first().is_none_or(|g| g.photos.is_empty()),
         crate::app::ViewMode::Duplicates => duplicates.sections.as_ref().is_none_or(Vec::is_empty),
         _ => false,
     };
@@ -92,7 +94,14 @@ pub fn show(
     }
     let no_sets = Vec::new();
     let sets = duplicates.sections.as_ref().unwrap_or(&no_sets);
-    let sections = sections_of(snap, all_photos, &similar.section, sets, *view);
+    let sections = sections_of(
+        snap,
+        all_photos,
+        &similar.section,
+        sets,
+        &search.section,
+        *view,
+    );
     let places_view = *view == crate::app::ViewMode::Places;
     if places_view && !snap.places.is_empty() {
         let height = (ui.available_height() * 0.35).clamp(140.0, 300.0);

@@ -6,6 +6,7 @@ mod clusters;
 mod empty_state;
 mod grid;
 mod problems;
+mod search_panel;
 mod sidebar;
 mod similar;
 mod status_bar;
@@ -41,6 +42,7 @@ pub fn draw(
                 crate::app::ViewMode::Content => clusters::panel(app, ui, out),
                 crate::app::ViewMode::Similar => similar::panel(app, ui),
                 crate::app::ViewMode::Duplicates => similar::duplicates_panel(app, ui),
+                crate::app::ViewMode::Search => search_panel::show(app, ui),
                 _ => {}
             }
             grid::show(app, textures, ui, out)

@@ -1,5 +1,5 @@
-//! The sidebar: the ways to browse (All photos, Dates, Events, Places, Content),
-//! and the groups of the current way, which scroll the grid.
+//! The sidebar: the search box, the ways to browse (All photos, Dates, Events,
+//! Places, Content), and the groups of the current way, which scroll the grid.
 
 use crate::app::{Command, PhotoAtlasApp, ViewMode};
 use photo_atlas_core::grouping::GroupLevel;
@@ -20,6 +20,7 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                 );
                 ui.heading(name);
             }
+            search_box(app, ui, out);
             ui.add_space(6.0);
             for mode in ViewMode::ALL {
                 let text = egui::RichText::new(mode.label()).size(15.0);
@@ -49,6 +50,10 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                             });
                     }
                 }
+                ViewMode::Search => {
+                    let count = app.search.section.first().map_or(0, |g| g.photos.len());
+                    ui.label(egui::RichText::new(count_label(count, "photo")).weak());
+                }
                 ViewMode::Similar => {
                     let count = app.similar.section.first().map_or(0, |g| g.photos.len());
                     ui.label(egui::RichText::new(count_label(count, "similar photo")).weak());
@@ -76,6 +81,20 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                 }
             }
         });
+}
+
+/// The search box: every change of its text is a query.
+fn search_box(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+    let mut text = app.search.text.clone();
+    let edit = egui::TextEdit::singleline(&mut text)
+        .hint_text("Search: dog, beach, 2023, Paris…")
+        .desired_width(f32::INFINITY);
+    let response = ui.add(edit);
+    if response.changed() {
+        out.push(Command::Search(text));
+    } else if response.gained_focus() && app.view != ViewMode::Search && !text.is_empty() {
+        out.push(Command::Search(text));
+    }
 }
 
 fn group_link(

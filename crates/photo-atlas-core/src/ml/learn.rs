@@ -4,14 +4,14 @@
 //! The `cluster` command and the window's background job both call this.
 
 use candle_core::{Device, Tensor};
-use ndarray::{Array2, Axis};
+use ndarray::Array2;
 
-use super::efficientnet::{EfficientNetLite0, imagenet_classes, softmax, top_k};
+use super::efficientnet::EfficientNetLite0;
 use super::features::{Extractor, FeatureReport, MlError, extract_features, feature_matrix};
+use super::naming::{NameRule, group_names};
 use super::network::{Architecture, Network};
 use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
 use super::train::{Stage, TrainConfig};
-use super::wordnet::Hierarchy;
 use crate::jobs::{CancelToken, Progress};
 use crate::photo::PhotoRecord;
 use crate::store::{Catalog, ClusterMember, SavedModel, StoreError};
@@ -168,12 +168,13 @@ pub fn cluster_folder(
         return Ok(None);
     };
     let names = match job.source {
-        FeatureSource::Backbone => name_clusters(
+        FeatureSource::Backbone => group_names(
             &net,
             &job.device,
             &features.matrix,
             &clustering.labels,
             clustering.k,
+            NameRule::Concept,
         )?,
         FeatureSource::Pixels => (1..=clustering.k).map(|i| format!("Group {i}")).collect(),
     };
@@ -216,54 +217,6 @@ fn save(
     };
     let named: Vec<(usize, String)> = names.iter().cloned().enumerate().collect();
     catalog.save_clusters(folder, &model, members.as_slice(), &named)
-}
-
-/// A name for each cluster from what the ImageNet classifier sees in its photos:
-/// the most specific WordNet concept holding most of the members' average class
-/// probability ("Dogs", "Daisies"), else the two most likely classes ("alp &
-/// valley"). Repeated names get a number.
-pub fn name_clusters(
-    net: &EfficientNetLite0,
-    device: &Device,
-    features: &Array2<f32>,
-    labels: &[usize],
-    k: usize,
-) -> candle_core::Result<Vec<String>> {
-    let classes = imagenet_classes();
-    let mut names: Vec<String> = Vec::with_capacity(k);
-    for cluster in 0..k {
-        let rows: Vec<usize> = (0..labels.len())
-            .filter(|&i| labels[i] == cluster)
-            .collect();
-        if rows.is_empty() {
-            names.push(format!("Group {}", cluster + 1));
-            continue;
-        }
-        let members = features.select(Axis(0), &rows);
-        let flat: Vec<f32> = members.iter().copied().collect();
-        let input = Tensor::from_vec(flat, members.dim(), device)?;
-        let mean = softmax(&net.classify(&input)?)?.mean(0)?;
-        let mut name = match Hierarchy::shipped().name_for(&mean.to_vec1::<f32>()?) {
-            Some(concept) => concept,
-            None => two_top_classes(&mean, &classes)?,
-        };
-        let repeats = names.iter().filter(|n| n.starts_with(&name)).count();
-        if repeats > 0 {
-            name = format!("{name} ({})", repeats + 1);
-        }
-        names.push(name);
-    }
-    Ok(names)
-}
-
-/// "alp & valley": the first names of the two most likely classes.
-fn two_top_classes(mean: &Tensor, classes: &[&str]) -> candle_core::Result<String> {
-    let words: Vec<&str> = top_k(mean, 2)?
-        .iter()
-        .filter_map(|&c| classes.get(c))
-        .map(|name| name.split(',').next().unwrap_or(name).trim())
-        .collect();
-    Ok(words.join(" & "))
 }
 
 /// The features and latent code of a photo that is not in the clustered set (a file

@@ -15,6 +15,7 @@ pub mod join;
 pub mod kmeans;
 pub mod learn;
 pub mod metrics;
+pub mod naming;
 pub mod neighbours;
 pub mod network;
 pub mod pipeline;

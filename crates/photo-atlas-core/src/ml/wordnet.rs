@@ -3,9 +3,12 @@
 //! list by `assets/make_imagenet_wordnet.py`). It turns the words a person types
 //! ("dog", "vehicle", "flower") into the classes beneath them (every dog breed,
 //! trucks and cars, daisies), and names a content group by the most specific
-//! concept that covers most of its photos ("Dogs", "Trucks").
+//! concept that covers most of its photos ("Dogs", "Trucks"). A noun with no class
+//! beneath it borrows the classes of what it is part or a kind of ("beach": shore),
+//! and one with none near is told apart from a word WordNet does not know
+//! (`assets/wordnet-nouns.txt`), so the search can say which it is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 /// Concepts that cover more classes than this are too general to name a group
@@ -32,11 +35,42 @@ pub struct Hierarchy {
     classes_under: Vec<Vec<u16>>,
     /// Lower-case word -> synsets that have it.
     by_word: HashMap<String, Vec<usize>>,
+    /// Nouns with no class beneath them, and the synset of the nearest concept that has some.
+    related: HashMap<&'static str, usize>,
+    /// Every other one-word noun of WordNet (known, but nothing ImageNet can see).
+    nouns: HashSet<&'static str>,
 }
 
+/// What a word means to the classifier.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Meaning {
+    /// The ImageNet classes it names (a class, or a concept above classes).
+    Classes(Vec<u16>),
+    /// No class is beneath it, but it is part of or a kind of `concept`, whose classes these are.
+    Like {
+        concept: &'static str,
+        classes: Vec<u16>,
+    },
+    /// A noun of WordNet that no ImageNet class is near ("forest").
+    Unseen,
+    /// Not a noun WordNet knows.
+    Unknown,
+}
+
+/// Words people use for things WordNet 3.0 (2006) has no noun for, and the concept
+/// in the table that covers them.
+const ALIASES: [(&str, &str); 3] = [
+    ("screenshot", "web site"),
+    ("screenshots", "web site"),
+    ("webpage", "web site"),
+];
+
 static SHIPPED: LazyLock<Hierarchy> = LazyLock::new(|| {
-    Hierarchy::parse(include_str!("../../../../assets/imagenet-wordnet.tsv"))
-        .expect("the shipped WordNet table is well formed")
+    Hierarchy::parse(
+        include_str!("../../../../assets/imagenet-wordnet.tsv"),
+        include_str!("../../../../assets/wordnet-nouns.txt"),
+    )
+    .expect("the shipped WordNet table is well formed")
 });
 
 impl Hierarchy {
@@ -45,14 +79,16 @@ impl Hierarchy {
         &SHIPPED
     }
 
-    fn parse(text: &'static str) -> Option<Self> {
+    fn parse(text: &'static str, nouns: &'static str) -> Option<Self> {
         let mut class_offsets = Vec::new();
         let mut rows = Vec::new();
+        let mut related_rows = Vec::new();
         for line in text.lines() {
             let fields: Vec<&str> = line.split('\t').collect();
             match fields.as_slice() {
                 ["c", offset] => class_offsets.push(*offset),
                 ["s", offset, parents, words] => rows.push((*offset, *parents, *words)),
+                ["r", word, offset] => related_rows.push((*word, *offset)),
                 _ => return None,
             }
         }
@@ -83,11 +119,17 @@ impl Hierarchy {
                 by_word.entry(w.to_lowercase()).or_default().push(i);
             }
         }
+        let related = related_rows
+            .into_iter()
+            .map(|(word, offset)| index.get(offset).map(|&s| (word, s)))
+            .collect::<Option<_>>()?;
         Some(Self {
             synsets,
             classes,
             classes_under,
             by_word,
+            related,
+            nouns: nouns.lines().collect(),
         })
     }
 
@@ -109,6 +151,34 @@ impl Hierarchy {
         found.sort_unstable();
         found.dedup();
         found
+    }
+
+    /// What `word` (or its singular) means to the classifier: its classes, else
+    /// those of the nearest concept it is part or a kind of, else whether it is a noun.
+    pub fn meaning(&self, word: &str) -> Meaning {
+        let classes = self.classes_for_word(word);
+        if !classes.is_empty() {
+            return Meaning::Classes(classes);
+        }
+        let word = word.trim().to_lowercase();
+        let forms = singulars(&word);
+        let near = forms.iter().find_map(|w| {
+            self.related.get(w.as_str()).copied().or_else(|| {
+                let (_, concept) = ALIASES.iter().find(|(alias, _)| alias == w)?;
+                self.by_word.get(*concept)?.first().copied()
+            })
+        });
+        if let Some(s) = near {
+            return Meaning::Like {
+                concept: self.synsets[s].words[0],
+                classes: self.classes_under[s].clone(),
+            };
+        }
+        if forms.iter().any(|w| self.nouns.contains(w.as_str())) {
+            Meaning::Unseen
+        } else {
+            Meaning::Unknown
+        }
     }
 
     /// A group's name from its photos' average class probabilities: the most
@@ -242,6 +312,26 @@ mod tests {
         );
         assert!(h.classes_for_word("flower").contains(&class_named("daisy")));
         assert!(h.classes_for_word("qwertyuiop").is_empty());
+    }
+
+    #[test]
+    fn words_without_classes_borrow_the_nearest_concept_or_say_they_are_unseen() {
+        let h = Hierarchy::shipped();
+        let like = |word: &str| match h.meaning(word) {
+            Meaning::Like { concept, classes } => (concept, classes),
+            other => panic!("{word}: {other:?}"),
+        };
+        // A beach is part of a shore; a cathedral is a church; a puppy is a dog.
+        let (concept, classes) = like("beach");
+        assert_eq!(concept, "shore");
+        assert!(classes.contains(&class_named("seashore")));
+        assert_eq!(like("cathedrals").1, vec![class_named("church")]);
+        assert_eq!(like("puppy").1, h.classes_for_word("dog"));
+        assert!(like("screenshot").1.contains(&class_named("web site")));
+        assert_eq!(h.meaning("forest"), Meaning::Unseen);
+        assert_eq!(h.meaning("glaciers"), Meaning::Unseen);
+        assert_eq!(h.meaning("qwertyuiop"), Meaning::Unknown);
+        assert!(matches!(h.meaning("dog"), Meaning::Classes(c) if c.len() > 100));
     }
 
     #[test]

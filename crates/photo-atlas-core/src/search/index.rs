@@ -84,7 +84,7 @@ impl SearchIndex {
     /// Answers `text`. A word that means nothing here makes the answer empty.
     pub fn search(&self, text: &str) -> SearchResult {
         let query = parse(text, &self.vocabulary, Hierarchy::shipped());
-        if !query.unknown.is_empty() || query.terms.is_empty() {
+        if !query.unknown.is_empty() || !query.unseen.is_empty() || query.terms.is_empty() {
             return SearchResult {
                 hits: Vec::new(),
                 query,

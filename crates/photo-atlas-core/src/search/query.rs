@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::ml::wordnet::Hierarchy;
+use crate::ml::wordnet::{Hierarchy, Meaning};
 
 const MONTHS: [&str; 12] = [
     "january",
@@ -39,15 +39,90 @@ pub enum Term {
     Place(String),
     /// A word of a camera make or model (lower case).
     Camera(String),
-    /// A noun, and the ImageNet classes beneath it.
-    Content { word: String, classes: Vec<u16> },
+    /// A noun, and the ImageNet classes beneath it (or, with `like`, beneath the
+    /// concept it is part or a kind of: "beach" like "shore").
+    Content {
+        word: String,
+        classes: Vec<u16>,
+        like: Option<String>,
+    },
 }
 
-/// A query as understood: its terms, and the words that matched nothing.
+/// A query as understood: its terms, the words that matched nothing, and the
+/// nouns no ImageNet class can see.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     pub terms: Vec<Term>,
     pub unknown: Vec<String>,
+    pub unseen: Vec<String>,
+}
+
+impl Query {
+    /// The query as understood, in words: "dog (118 ImageNet classes), 2023, place munich".
+    pub fn describe(&self) -> String {
+        self.terms
+            .iter()
+            .map(Term::describe)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Why nothing can match, when some words were not understood or name
+    /// nothing the classifier can see.
+    pub fn unknown_words_message(&self) -> Option<String> {
+        let quoted = |words: &[String]| {
+            words
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut why = Vec::new();
+        if !self.unknown.is_empty() {
+            why.push(format!(
+                "Photo Atlas does not know {} (not a date, a place or camera of this folder, or a noun it knows)",
+                quoted(&self.unknown)
+            ));
+        }
+        if !self.unseen.is_empty() {
+            why.push(format!(
+                "it cannot see {} in photos yet: none of the 1,000 kinds of things its ImageNet network knows is one",
+                quoted(&self.unseen)
+            ));
+        }
+        (!why.is_empty()).then(|| format!("No photos match: {}.", why.join("; ")))
+    }
+}
+
+impl Term {
+    fn describe(&self) -> String {
+        match self {
+            Term::Content {
+                word,
+                classes,
+                like: None,
+            } => format!("{word} ({} ImageNet classes)", classes.len()),
+            Term::Content {
+                word,
+                classes,
+                like: Some(concept),
+            } => format!(
+                "{word} (like {concept}: {} ImageNet classes)",
+                classes.len()
+            ),
+            Term::Date { year, month, day } => [
+                year.map(|y| y.to_string()),
+                month.map(|m| MONTHS[(m as usize).clamp(1, 12) - 1].to_string()),
+                day.map(|d| format!("day {d}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
+            Term::Place(p) => format!("place {p}"),
+            Term::Camera(c) => format!("camera {c}"),
+        }
+    }
 }
 
 /// The names a query may use that come from the library itself.
@@ -71,6 +146,9 @@ pub fn parse(text: &str, vocabulary: &Vocabulary, hierarchy: &Hierarchy) -> Quer
         match term {
             Some(t) => query.terms.push(t),
             None if STOP_WORDS.contains(&words[i].as_str()) => {}
+            None if hierarchy.meaning(&words[i]) == Meaning::Unseen => {
+                query.unseen.push(words[i].clone())
+            }
             None => query.unknown.push(words[i].clone()),
         }
         i += used.max(1);
@@ -97,16 +175,19 @@ fn read_term(words: &[String], vocabulary: &Vocabulary, h: &Hierarchy) -> (Optio
         if n == 1 && STOP_WORDS.contains(&phrase.as_str()) {
             break;
         }
-        let classes = h.classes_for_word(&phrase);
-        if !classes.is_empty() {
-            return (
-                Some(Term::Content {
-                    word: phrase,
-                    classes,
-                }),
-                n,
-            );
-        }
+        let (classes, like) = match h.meaning(&phrase) {
+            Meaning::Classes(classes) => (classes, None),
+            Meaning::Like { concept, classes } => (classes, Some(concept.to_string())),
+            Meaning::Unseen | Meaning::Unknown => continue,
+        };
+        return (
+            Some(Term::Content {
+                word: phrase,
+                classes,
+                like,
+            }),
+            n,
+        );
     }
     (None, 1)
 }
@@ -176,7 +257,7 @@ mod tests {
         let q = parse("Dog 2023 Munich", &vocabulary(), Hierarchy::shipped());
         assert_eq!(q.unknown, Vec::<String>::new());
         assert!(
-            matches!(&q.terms[0], Term::Content { word, classes } if word == "dog" && classes.len() > 100)
+            matches!(&q.terms[0], Term::Content { word, classes, like: None } if word == "dog" && classes.len() > 100)
         );
         assert_eq!(
             q.terms[1],
@@ -214,9 +295,16 @@ mod tests {
             ]
         );
         assert!(
-            matches!(&q.terms[4], Term::Content { word, classes } if word == "golf ball" && classes.len() == 1)
+            matches!(&q.terms[4], Term::Content { word, classes, .. } if word == "golf ball" && classes.len() == 1)
         );
         assert_eq!(q.unknown, vec!["qwzx".to_string()]);
+        let unseen = parse("forest beach", &vocabulary(), Hierarchy::shipped());
+        assert_eq!(unseen.unseen, vec!["forest".to_string()]);
+        assert!(
+            matches!(&unseen.terms[..], [Term::Content { word, like: Some(c), .. }] if word == "beach" && c == "shore")
+        );
+        let why = unseen.unknown_words_message().expect("a reason");
+        assert!(why.contains("cannot see \"forest\""), "{why}");
         let bad = parse("2023-13", &vocabulary(), Hierarchy::shipped());
         assert_eq!(bad.unknown, vec!["2023-13".to_string()]);
     }

@@ -1,6 +1,6 @@
 //! Background work for a front end, each kind started as a [`Task`](crate::jobs::Task):
 //! catalog reads and grouping, scans, content clustering, similar and duplicate
-//! searches, and a pool of image loaders. Every task runs on a thread named after it,
+//! searches, the library search, and a pool of image loaders. Every task runs on a thread named after it,
 //! can be cancelled, and fails with a [`Failure`] whose message a person can read.
 //! Nothing here knows about the GUI toolkit, so all of it runs headless in tests.
 
@@ -8,6 +8,7 @@ mod catalog_reads;
 mod cluster_job;
 mod image_loader;
 mod scan_job;
+mod search_job;
 mod similar_job;
 mod snapshot;
 
@@ -15,6 +16,7 @@ pub use catalog_reads::{LoadTask, Loaded, RecentTask, Rename, start_load, start_
 pub use cluster_job::{JoinTask, LearnTask, start_joining, start_learning};
 pub use image_loader::{ImageLoader, ImageSource, LoadedImage};
 pub use scan_job::{ScanTask, start_scan};
+pub use search_job::{QueryTask, SearchIndexTask, start_query, start_search_index};
 pub use similar_job::{
     DuplicatesTask, SHOWN as SIMILAR_SHOWN, SimilarTask, start_duplicates, start_similar,
 };
@@ -35,6 +37,8 @@ pub enum Failure {
     Learn(#[from] crate::ml::learn::LearnError),
     #[error(transparent)]
     Search(#[from] crate::search::similar::SearchError),
+    #[error(transparent)]
+    Features(#[from] crate::ml::features::MlError),
     #[error(transparent)]
     Device(#[from] crate::ml::device::DeviceError),
 }

@@ -200,3 +200,25 @@ fn a_similar_search_stops_when_cancelled() {
         "the other two photos"
     );
 }
+
+#[test]
+fn a_search_index_stops_when_cancelled_and_then_answers_a_query() {
+    let (lib, _state, l) = scanned(3);
+    let catalog = scan_into(&l, lib.path());
+    let key = crate::library::PhotoFolder::open(lib.path()).expect("folder");
+    let records = catalog.photos_under(key.key()).expect("photos");
+    let index = search_job::index(&l, &records, &cancelled(), &Progress::default()).expect("index");
+    assert!(index.is_none(), "cancelled");
+    let index = search_job::index(&l, &records, &CancelToken::new(), &Progress::default())
+        .expect("index")
+        .expect("not cancelled");
+    assert_eq!(index.with_classes(), 3, "every photo was classified");
+    let (text, result) = start_query(index, "tench".into(), no_waker())
+        .wait()
+        .expect("query");
+    assert_eq!(text, "tench");
+    assert!(
+        result.query.unknown.is_empty(),
+        "tench is an ImageNet class"
+    );
+}
