@@ -309,7 +309,7 @@ impl PhotoAtlasApp {
             self.joining.take().and_then(|t| t.retire()),
             self.similar.job.take().and_then(|t| t.retire()),
             self.duplicates.job.take().and_then(|t| t.retire()),
-            self.search.index_job.take().and_then(|t| t.retire()),
+            self.search.index_job.take().and_then(|(t, _)| t.retire()),
             self.search.query_job.take().and_then(|t| t.retire()),
             self.loading.retire(),
         ];
@@ -336,7 +336,7 @@ impl PhotoAtlasApp {
         names.extend(self.joining.as_ref().map(|t| t.name()));
         names.extend(self.similar.job.as_ref().map(|t| t.name()));
         names.extend(self.duplicates.job.as_ref().map(|t| t.name()));
-        names.extend(self.search.index_job.as_ref().map(|t| t.name()));
+        names.extend(self.search.index_job.as_ref().map(|(t, _)| t.name()));
         names.extend(self.search.query_job.as_ref().map(|t| t.name()));
         if self.loading.is_busy() {
             names.push("library-loader");

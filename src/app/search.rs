@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::{PhotoAtlasApp, ViewMode};
+use photo_atlas_core::search::build::Coverage;
 use photo_atlas_core::search::index::SearchIndex;
 use photo_atlas_core::tasks::{
     IndexedGroup, QueryTask, SearchIndexTask, start_query, start_search_index,
@@ -16,7 +17,8 @@ use photo_atlas_core::tasks::{
 pub struct SearchView {
     /// What is in the search box.
     pub text: String,
-    pub index_job: Option<SearchIndexTask>,
+    /// Building the index, and whether from cached features only or from all photos.
+    pub index_job: Option<(SearchIndexTask, Coverage)>,
     pub index: Option<Arc<SearchIndex>>,
     /// How many photos the index holds (it is rebuilt when the folder's photos change).
     indexed: usize,
@@ -52,11 +54,7 @@ impl PhotoAtlasApp {
         if self.search.index.is_none() {
             if self.search.index_job.is_none() {
                 self.search.indexed = snap.photos.len();
-                self.search.index_job = Some(start_search_index(
-                    &self.locations,
-                    snap.photos.clone(),
-                    self.waker.clone(),
-                ));
+                self.start_index(Coverage::Cached);
             }
             return;
         }
@@ -78,11 +76,26 @@ impl PhotoAtlasApp {
         }
     }
 
+    fn start_index(&mut self, coverage: Coverage) {
+        let Some(snap) = &self.snapshot else { return };
+        let task = start_search_index(
+            &self.locations,
+            snap.photos.clone(),
+            coverage,
+            self.waker.clone(),
+        );
+        self.search.index_job = Some((task, coverage));
+    }
+
     /// A new snapshot of the folder: an index over other photos is dropped.
     pub(super) fn search_sees_snapshot(&mut self) {
         let count = self.snapshot.as_ref().map_or(0, |s| s.photos.len());
-        if self.search.index.is_some() && self.search.indexed != count {
+        let built = self.search.index.is_some() || self.search.index_job.is_some();
+        if built && self.search.indexed != count {
             self.search.index = None;
+            if let Some(handle) = self.search.index_job.take().and_then(|(t, _)| t.retire()) {
+                self.retired.push(handle);
+            }
             if self.view == ViewMode::Search && self.scan.is_none() {
                 self.ask_query();
             }
@@ -118,13 +131,18 @@ impl PhotoAtlasApp {
     }
 
     fn poll_search_index(&mut self) {
-        let Some(task) = &mut self.search.index_job else {
+        let Some((task, coverage)) = &mut self.search.index_job else {
             return;
         };
         let Some(result) = task.poll() else { return };
+        let coverage = *coverage;
         self.search.index_job = None;
         match result {
             Ok(Some(index)) => {
+                // Answered at once from what is cached; then the network looks at the rest.
+                if coverage == Coverage::Cached && index.with_classes() < index.len() {
+                    self.start_index(Coverage::Complete);
+                }
                 self.search.index = Some(index);
                 self.ask_query();
             }

@@ -110,7 +110,7 @@ pub fn run(
         for r in &rows {
             println!(
                 "{:>5}  {:<22} {:<34} {}",
-                r["size"],
+                r["size"].as_u64().unwrap_or(0),
                 format!(
                     "{} ({:.0} %)",
                     r["label"].as_str().unwrap_or(""),

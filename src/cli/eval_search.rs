@@ -17,7 +17,7 @@ use super::progress::ProgressView;
 use super::scan_cmd::scan_with_progress;
 use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::ml::device::{DeviceChoice, choose};
-use photo_atlas_core::search::build::build_index;
+use photo_atlas_core::search::build::{Coverage, build_index};
 use photo_atlas_core::search::index::SearchIndex;
 use photo_atlas_core::search::query::Term;
 use photo_atlas_core::store::{Catalog, Locations};
@@ -65,8 +65,15 @@ pub fn run(
     let (device, _) = choose(DeviceChoice::Auto)?;
     let progress = Arc::new(Progress::default());
     let view = ProgressView::job(progress.clone());
-    let index = build_index(catalog, &photos, &device, &CancelToken::new(), &progress)?
-        .context("cancelled")?;
+    let index = build_index(
+        catalog,
+        &photos,
+        &device,
+        Coverage::Complete,
+        &CancelToken::new(),
+        &progress,
+    )?
+    .context("cancelled")?;
     drop(view);
     let rows: Vec<Value> = queries
         .iter()
@@ -121,21 +128,17 @@ fn print_table(n: usize, with_classes: usize, rows: &[Value]) {
         "label", "query", "classes", "hits", "N", "P@20", "recall@N"
     );
     for r in rows {
-        let unknown = r["unknown"].as_array().is_some_and(|u| !u.is_empty());
+        let count = |key: &str| r[key].as_u64().unwrap_or(0);
         println!(
-            "{:<12} {:<14} {:>7} {:>6} {:>5} {:>6.2} {:>9.2}{}",
+            "{:<12} {:<14} {:>7} {:>6} {:>5} {:>6.2} {:>9.2}  {}",
             r["label"].as_str().unwrap_or(""),
             r["query"].as_str().unwrap_or(""),
-            r["classes"],
-            r["hits"],
-            r["relevant"],
+            count("classes"),
+            count("hits"),
+            count("relevant"),
             r["precision_at_20"].as_f64().unwrap_or(f64::NAN),
             r["recall_at_n"].as_f64().unwrap_or(f64::NAN),
-            if unknown {
-                "  (a word it does not know)"
-            } else {
-                ""
-            }
+            r["understood"].as_str().unwrap_or("")
         );
     }
 }

@@ -14,7 +14,7 @@ use super::scan_cmd::scan_with_progress;
 use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::ml::device::{DeviceChoice, choose};
 use photo_atlas_core::photo::path_text;
-use photo_atlas_core::search::build::build_index;
+use photo_atlas_core::search::build::{Coverage, build_index};
 use photo_atlas_core::store::{Catalog, Locations};
 
 pub struct SearchRequest<'a> {
@@ -35,7 +35,14 @@ pub fn run(
     let (device, _) = choose(request.device)?;
     let progress = Arc::new(Progress::default());
     let view = ProgressView::job(progress.clone());
-    let index = build_index(catalog, &photos, &device, &CancelToken::new(), &progress)?;
+    let index = build_index(
+        catalog,
+        &photos,
+        &device,
+        Coverage::Complete,
+        &CancelToken::new(),
+        &progress,
+    )?;
     drop(view);
     let Some(index) = index else {
         return Ok(ExitCode::FAILURE);

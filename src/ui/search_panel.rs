@@ -9,13 +9,13 @@ pub fn show(app: &PhotoAtlasApp, ui: &mut egui::Ui) {
     let frame = egui::Frame::group(ui.style()).inner_margin(12.0);
     frame.show(ui, |ui| {
         ui.set_width(ui.available_width());
-        if let Some(job) = &search.index_job {
+        if let Some((job, _)) = &search.index_job {
             let p = job.progress();
             ui.horizontal(|ui| {
                 ui.add(egui::Spinner::new());
                 if p.total() > 0 {
                     ui.label(format!(
-                        "Getting the search ready: looking at what is in the photos ({} of {})…",
+                        "Looking at what is in the photos ({} of {}); words for what is in them will find more when it is done…",
                         p.done(),
                         p.total()
                     ));

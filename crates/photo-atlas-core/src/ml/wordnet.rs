@@ -14,6 +14,9 @@ use std::sync::LazyLock;
 /// Concepts that cover more classes than this are too general to name a group
 /// ("organism", "artifact", "mammal").
 const MAX_NAMING_CLASSES: usize = 130;
+/// Concepts this close to WordNet's root ("geological formation", "artifact", "food")
+/// are too vague to name a group, unless they are a class themselves.
+const MIN_NAMING_DEPTH: usize = 4;
 /// A concept names a group when its classes hold at least this share of the
 /// group's average probability.
 const NAMING_SHARE: f32 = 0.5;
@@ -35,6 +38,8 @@ pub struct Hierarchy {
     classes_under: Vec<Vec<u16>>,
     /// Lower-case word -> synsets that have it.
     by_word: HashMap<String, Vec<usize>>,
+    /// Steps from each synset up to the root ("entity"), by the shortest way.
+    depth: Vec<usize>,
     /// Nouns with no class beneath them, and the synset of the nearest concept that has some.
     related: HashMap<&'static str, usize>,
     /// Every other one-word noun of WordNet (known, but nothing ImageNet can see).
@@ -113,6 +118,7 @@ impl Hierarchy {
                 classes_under[ancestor].push(class as u16);
             }
         }
+        let depth = depths(&synsets);
         let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in synsets.iter().enumerate() {
             for w in &s.words {
@@ -128,6 +134,7 @@ impl Hierarchy {
             classes,
             classes_under,
             by_word,
+            depth,
             related,
             nouns: nouns.lines().collect(),
         })
@@ -181,20 +188,21 @@ impl Hierarchy {
         }
     }
 
-    /// A group's name from its photos' average class probabilities: the most
-    /// specific concept whose classes hold most of the probability, in the plural
-    /// ("Dogs", "Golf balls"); `None` when no concept narrow enough does.
-    pub fn name_for(&self, mean_probabilities: &[f32]) -> Option<String> {
+    /// A group's name from how its photos are shared among the classes (each photo's
+    /// most likely class, or average probabilities): the most specific concept whose
+    /// classes hold at least half, in the plural ("Dogs", "Golf balls"); `None` when
+    /// no concept narrow enough does. A concept near the root names nothing.
+    pub fn name_for(&self, class_shares: &[f32]) -> Option<String> {
         let mass = |s: usize| -> f32 {
             self.classes_under[s]
                 .iter()
-                .filter_map(|&c| mean_probabilities.get(usize::from(c)))
+                .filter_map(|&c| class_shares.get(usize::from(c)))
                 .sum()
         };
         let best = (0..self.synsets.len())
             .filter(|&s| {
                 let n = self.classes_under[s].len();
-                n > 0 && n <= MAX_NAMING_CLASSES
+                n > 0 && n <= MAX_NAMING_CLASSES && (n == 1 || self.depth[s] >= MIN_NAMING_DEPTH)
             })
             .filter(|&s| mass(s) >= NAMING_SHARE)
             .min_by_key(|&s| {
@@ -206,6 +214,32 @@ impl Hierarchy {
         let word = self.synsets[best].words.first()?;
         Some(capitalise(&plural(word)))
     }
+}
+
+/// Each synset's shortest number of steps up to a root (parents come in any order).
+fn depths(synsets: &[Synset]) -> Vec<usize> {
+    let mut depth: Vec<Option<usize>> = synsets
+        .iter()
+        .map(|s| s.parents.is_empty().then_some(0))
+        .collect();
+    // Relaxed until nothing changes: the table is a shallow DAG (about 20 levels).
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (i, s) in synsets.iter().enumerate() {
+            let best = s
+                .parents
+                .iter()
+                .filter_map(|&p| depth[p])
+                .min()
+                .map(|d| d + 1);
+            if best.is_some() && (depth[i].is_none() || best < depth[i]) {
+                depth[i] = best;
+                changed = true;
+            }
+        }
+    }
+    depth.into_iter().map(|d| d.unwrap_or(0)).collect()
 }
 
 /// `synset` and every synset above it.
@@ -347,6 +381,23 @@ mod tests {
         assert_eq!(h.name_for(&q).as_deref(), Some("Golf balls"));
         let flat = vec![0.001; 1000];
         assert_eq!(h.name_for(&flat), None);
+    }
+
+    #[test]
+    fn concepts_near_the_root_name_nothing() {
+        let h = Hierarchy::shipped();
+        // Seashore, promontory and sandbar meet only in "geological formation".
+        let mut p = vec![0.0; 1000];
+        for (name, share) in [("seashore", 0.3), ("promontory", 0.2), ("sandbar", 0.1)] {
+            p[usize::from(class_named(name))] = share;
+        }
+        assert_eq!(h.name_for(&p), None);
+        // Alp and volcano are mountains.
+        let mut q = vec![0.0; 1000];
+        for (name, share) in [("alp", 0.4), ("volcano", 0.15)] {
+            q[usize::from(class_named(name))] = share;
+        }
+        assert_eq!(h.name_for(&q).as_deref(), Some("Mountains"));
     }
 
     #[test]

@@ -76,6 +76,15 @@ impl SearchIndex {
         }
     }
 
+    /// Photos in the index.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Photos that have their top classes (content searches can find only these).
     pub fn with_classes(&self) -> usize {
         self.entries.iter().filter(|e| e.classes.is_some()).count()

@@ -101,15 +101,12 @@ impl Term {
                 word,
                 classes,
                 like: None,
-            } => format!("{word} ({} ImageNet classes)", classes.len()),
+            } => format!("{word} ({})", classes_label(classes.len())),
             Term::Content {
                 word,
                 classes,
                 like: Some(concept),
-            } => format!(
-                "{word} (like {concept}: {} ImageNet classes)",
-                classes.len()
-            ),
+            } => format!("{word} (like {concept}: {})", classes_label(classes.len())),
             Term::Date { year, month, day } => [
                 year.map(|y| y.to_string()),
                 month.map(|m| MONTHS[(m as usize).clamp(1, 12) - 1].to_string()),
@@ -123,6 +120,11 @@ impl Term {
             Term::Camera(c) => format!("camera {c}"),
         }
     }
+}
+
+/// "1 ImageNet class", "118 ImageNet classes".
+fn classes_label(n: usize) -> String {
+    format!("{n} ImageNet class{}", if n == 1 { "" } else { "es" })
 }
 
 /// The names a query may use that come from the library itself.

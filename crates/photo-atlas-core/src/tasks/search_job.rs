@@ -1,7 +1,8 @@
 //! The library search as tasks for the window: building the index of the photos on
-//! screen (their features, and with them their top classes, computed first where
-//! missing, with progress), then each query answered on its own short-lived thread,
-//! so a keystroke never waits on the index and an old query is simply cancelled.
+//! screen (at once from what is cached, then again with the features, and with them
+//! the top classes, computed where missing, with progress), and each query answered
+//! on its own short-lived thread, so a keystroke never waits on the index and an old
+//! query is simply cancelled.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use super::Failure;
 use crate::jobs::{CancelToken, Progress, Task, Waker};
 use crate::ml::device::{DeviceChoice, choose};
 use crate::photo::PhotoRecord;
-use crate::search::build::build_index;
+use crate::search::build::{Coverage, build_index};
 use crate::search::index::{SearchIndex, SearchResult};
 use crate::store::{Catalog, Locations};
 
@@ -22,6 +23,7 @@ pub type QueryTask = Task<(String, SearchResult), Failure>;
 pub fn start_search_index(
     locations: &Locations,
     photos: Vec<PhotoRecord>,
+    coverage: Coverage,
     waker: Waker,
 ) -> SearchIndexTask {
     let l = locations.clone();
@@ -29,19 +31,20 @@ pub fn start_search_index(
         "search-index",
         Default::default(),
         waker,
-        move |cancel, progress| index(&l, &photos, cancel, progress),
+        move |cancel, progress| index(&l, &photos, coverage, cancel, progress),
     )
 }
 
 pub(super) fn index(
     locations: &Locations,
     photos: &[PhotoRecord],
+    coverage: Coverage,
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<Option<Arc<SearchIndex>>, Failure> {
     let mut catalog = Catalog::open(&locations.catalog)?;
     let (device, _) = choose(DeviceChoice::Auto)?;
-    let index = build_index(&mut catalog, photos, &device, cancel, progress)?;
+    let index = build_index(&mut catalog, photos, &device, coverage, cancel, progress)?;
     Ok(index.map(Arc::new))
 }
 

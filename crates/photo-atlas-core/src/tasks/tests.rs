@@ -10,6 +10,7 @@ use super::*;
 use crate::jobs::{CancelToken, Progress, Task, TaskError, no_waker};
 use crate::ml::device::Device;
 use crate::scanner::{ScanOptions, scan};
+use crate::search::build::Coverage;
 use crate::store::{Catalog, ClusterMember, Locations, SavedModel};
 
 fn locations(state: &Path) -> Locations {
@@ -207,11 +208,20 @@ fn a_search_index_stops_when_cancelled_and_then_answers_a_query() {
     let catalog = scan_into(&l, lib.path());
     let key = crate::library::PhotoFolder::open(lib.path()).expect("folder");
     let records = catalog.photos_under(key.key()).expect("photos");
-    let index = search_job::index(&l, &records, &cancelled(), &Progress::default()).expect("index");
-    assert!(index.is_none(), "cancelled");
-    let index = search_job::index(&l, &records, &CancelToken::new(), &Progress::default())
-        .expect("index")
-        .expect("not cancelled");
+    let build = |coverage, cancel: &CancelToken| {
+        search_job::index(&l, &records, coverage, cancel, &Progress::default()).expect("index")
+    };
+    assert!(
+        build(Coverage::Complete, &cancelled()).is_none(),
+        "cancelled"
+    );
+    let cached = build(Coverage::Cached, &CancelToken::new()).expect("not cancelled");
+    assert_eq!(
+        (cached.len(), cached.with_classes()),
+        (3, 0),
+        "no features yet"
+    );
+    let index = build(Coverage::Complete, &CancelToken::new()).expect("not cancelled");
     assert_eq!(index.with_classes(), 3, "every photo was classified");
     let (text, result) = start_query(index, "tench".into(), no_waker())
         .wait()
