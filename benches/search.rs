@@ -53,7 +53,7 @@ fn main() -> anyhow::Result<()> {
                 source: DateSource::Exif,
             }),
             model: Some(CAMERAS[i % CAMERAS.len()].into()),
-            ..PhotoRecord::bare(&format!("/library/{i:06}.jpg"))
+            ..PhotoRecord::bare(format!("/library/{i:06}.jpg"))
         });
         names.push(places[rng.gen_range(0..places.len())].clone());
         let mut mass = 1.0f32;

@@ -149,7 +149,7 @@ mod tests {
 
     #[test]
     fn queries_are_label_word_pairs_and_a_pair_without_words_is_refused() {
-        let pairs = parse_queries("glacier=ice, sea = sea shore,").unwrap();
+        let pairs = parse_queries("glacier=ice, sea = sea shore,").expect("pairs");
         assert_eq!(
             pairs,
             vec![

@@ -90,9 +90,8 @@ fn search_box(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
         .hint_text("Search: dog, beach, 2023, Paris…")
         .desired_width(f32::INFINITY);
     let response = ui.add(edit);
-    if response.changed() {
-        out.push(Command::Search(text));
-    } else if response.gained_focus() && app.view != ViewMode::Search && !text.is_empty() {
+    let reopened = response.gained_focus() && app.view != ViewMode::Search && !text.is_empty();
+    if response.changed() || reopened {
         out.push(Command::Search(text));
     }
 }
