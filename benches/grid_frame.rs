@@ -62,6 +62,7 @@ fn main() {
         "/library".into(),
         (0..PHOTOS).map(synthetic_photo).collect(),
         Vec::new(),
+        None,
     );
     println!(
         "{PHOTOS} photos: {} days, {} events, {} places; snapshot built off the UI thread in {:.0} ms",

@@ -64,6 +64,19 @@ impl PhotoAtlasApp {
         }
     }
 
+    /// The chosen home is written: the reload shows the trips measured from it.
+    pub(super) fn poll_setting_home(&mut self) {
+        let Some(task) = &mut self.setting_home else {
+            return;
+        };
+        let Some(result) = task.poll() else { return };
+        self.setting_home = None;
+        match result {
+            Ok(()) => self.request_reload(),
+            Err(e) => self.message = Some(format!("Home could not be changed: {e}")),
+        }
+    }
+
     pub(super) fn receive_recent_folders(&mut self) {
         let Some(task) = &mut self.recent_folders else {
             return;

@@ -42,6 +42,8 @@ pub enum Command {
     ShowInFolder(PathBuf),
     /// The search box now holds this text.
     Search(String),
+    /// Make this home for the trips (`None`: infer it from the photos).
+    SetHome(Option<photo_atlas_core::store::SavedHome>),
 }
 
 impl PhotoAtlasApp {
@@ -91,6 +93,15 @@ impl PhotoAtlasApp {
                 }
             }
             Command::Search(text) => self.search(text),
+            Command::SetHome(home) => {
+                if self.setting_home.is_none() {
+                    self.setting_home = Some(photo_atlas_core::tasks::start_set_home(
+                        &self.locations,
+                        home,
+                        self.waker.clone(),
+                    ));
+                }
+            }
             Command::ShowInFolder(path) => {
                 let folder = path.parent().map(PathBuf::from).unwrap_or(path);
                 self.launch(&folder);

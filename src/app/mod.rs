@@ -141,6 +141,8 @@ pub struct PhotoAtlasApp {
     pub duplicates: DuplicatesView,
     /// The search box: the index, the running query and the last answer.
     pub search: SearchView,
+    /// Writing the home the person chose, when running.
+    pub setting_home: Option<photo_atlas_core::tasks::HomeTask>,
     /// A cluster being renamed: (section in the Content view, the name being typed).
     pub renaming: Option<(usize, String)>,
     /// What the last finished scan did, in words.
@@ -193,6 +195,7 @@ impl PhotoAtlasApp {
             similar: SimilarView::default(),
             duplicates: DuplicatesView::default(),
             search: SearchView::default(),
+            setting_home: None,
             last_scan: None,
             view: options.view,
             waker,
@@ -251,6 +254,7 @@ impl PhotoAtlasApp {
             && self.joining.is_none()
             && self.duplicates.job.is_none()
             && !self.search.is_busy()
+            && self.setting_home.is_none()
             && self.pending_similar.is_none()
             && self.pending_search.is_none();
         let duplicates_ready =
@@ -267,6 +271,7 @@ impl PhotoAtlasApp {
         self.poll_similar();
         self.poll_duplicates();
         self.poll_search();
+        self.poll_setting_home();
         self.poll_folder_picker();
         if self.clustering.is_some()
             || self.joining.is_some()
@@ -311,6 +316,7 @@ impl PhotoAtlasApp {
             self.duplicates.job.take().and_then(|t| t.retire()),
             self.search.index_job.take().and_then(|(t, _)| t.retire()),
             self.search.query_job.take().and_then(|t| t.retire()),
+            self.setting_home.take().and_then(|t| t.retire()),
             self.loading.retire(),
         ];
         self.retired.extend(handles.into_iter().flatten());
@@ -338,6 +344,7 @@ impl PhotoAtlasApp {
         names.extend(self.duplicates.job.as_ref().map(|t| t.name()));
         names.extend(self.search.index_job.as_ref().map(|(t, _)| t.name()));
         names.extend(self.search.query_job.as_ref().map(|t| t.name()));
+        names.extend(self.setting_home.as_ref().map(|t| t.name()));
         if self.loading.is_busy() {
             names.push("library-loader");
         }

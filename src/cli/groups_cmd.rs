@@ -1,4 +1,4 @@
-//! `photo-atlas groups FOLDER --by date|event [--json]`.
+//! `photo-atlas groups FOLDER --by date|event|place|cluster|duplicates|trip [--json]`.
 
 use std::io::Write;
 use std::path::Path;
@@ -30,6 +30,9 @@ pub fn run(
     }
     if by == GroupBy::Place {
         return print_places(&mut out, &photos, as_json);
+    }
+    if by == GroupBy::Trip {
+        return super::trips_cmd::print_trips(catalog, &photos, as_json, &mut out);
     }
     let groups = match by {
         GroupBy::Date => group_by_date(&photos),

@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use photo_atlas_core::grouping::Group;
 use photo_atlas_core::grouping::places::Place;
+use photo_atlas_core::grouping::trips::Trip;
 use photo_atlas_core::library::Problem;
 use photo_atlas_core::photo::{PhotoRecord, path_text};
 
@@ -44,6 +45,22 @@ pub fn group(g: &Group) -> Value {
         "end": g.end.map(|t| t.to_iso()),
         "photos": g.photos.iter().map(|p| path_text(p)).collect::<Vec<_>>(),
     })
+}
+
+/// One trip, as `groups --by trip --json` prints it: the group shape plus the towns it
+/// went to, how far from home, and its events (their labels, counts and times).
+pub fn trip(t: &Trip, events: &[Group], photos: &[PhotoRecord]) -> Value {
+    let mut value = group(&t.group(photos));
+    value["places"] = json!(t.places);
+    value["home_distance_km"] = json!(t.home_distance_km);
+    value["events"] = events
+        .iter()
+        .map(|e| {
+            json!({"label": e.label, "count": e.photos.len(),
+            "start": e.start.map(|t| t.to_iso()), "end": e.end.map(|t| t.to_iso())})
+        })
+        .collect();
+    value
 }
 
 /// One place, as `groups --by place --json` prints it: the group shape plus where it is.

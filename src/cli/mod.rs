@@ -13,6 +13,7 @@ mod progress;
 mod scan_cmd;
 mod search_cmd;
 mod similar_cmd;
+mod trips_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -115,6 +116,16 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value = "auto")]
         device: flags::DeviceFlag,
     },
+    /// Where home is for the trips (chosen, or inferred from FOLDER's photos); choose or forget it.
+    Home {
+        folder: PathBuf,
+        /// Choose home: a latitude and longitude ("48.137,11.575").
+        #[arg(long, value_name = "LAT,LON", value_parser = trips_cmd::parse_position, conflicts_with = "clear")]
+        set: Option<(f64, f64)>,
+        /// Forget the chosen home: infer it from the photos again.
+        #[arg(long)]
+        clear: bool,
+    },
     /// Score the clustering against known labels (NMI, ARI, accuracy, precision@10).
     Eval {
         folder: PathBuf,
@@ -148,6 +159,8 @@ pub enum GroupBy {
     Cluster,
     /// Sets of identical files, then of near-duplicates (nothing is deleted).
     Duplicates,
+    /// Trips away from home (with their days' events), then the events at home.
+    Trip,
 }
 
 /// Entry point of the binary.
@@ -207,6 +220,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 device: device.into(),
             };
             search_cmd::run(&mut catalog, &locations, &request)
+        }
+        Some(CliCommand::Home { folder, set, clear }) => {
+            let mut catalog = open_catalog(&locations)?;
+            let change = match (set, clear) {
+                (Some((lat, lon)), _) => trips_cmd::HomeChange::Set(lat, lon),
+                (None, true) => trips_cmd::HomeChange::Clear,
+                (None, false) => trips_cmd::HomeChange::Show,
+            };
+            trips_cmd::home(&mut catalog, &locations, &folder, change)
         }
         Some(CliCommand::Eval {
             folder,

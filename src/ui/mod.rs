@@ -4,6 +4,7 @@
 
 mod clusters;
 mod empty_state;
+mod events_panel;
 mod grid;
 mod problems;
 mod search_panel;
@@ -43,6 +44,7 @@ pub fn draw(
                 crate::app::ViewMode::Similar => similar::panel(app, ui),
                 crate::app::ViewMode::Duplicates => similar::duplicates_panel(app, ui),
                 crate::app::ViewMode::Search => search_panel::show(app, ui),
+                crate::app::ViewMode::Events => events_panel::show(app, ui, out),
                 _ => {}
             }
             grid::show(app, textures, ui, out)

@@ -3,7 +3,7 @@
 
 use crate::app::{Command, PhotoAtlasApp, ViewMode};
 use photo_atlas_core::grouping::GroupLevel;
-use photo_atlas_core::tasks::IndexedGroup;
+use photo_atlas_core::tasks::{EventRow, IndexedGroup};
 
 use super::count_label;
 
@@ -69,13 +69,14 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                         .show(ui, |ui| place_tree(ui, snap, out));
                 }
                 ViewMode::Events => {
-                    // Only the rows on screen are laid out: a library can hold thousands of events.
+                    // Only the rows on screen are laid out: a library can hold thousands of
+                    // events. A trip is one row, folding open onto its days.
                     let row_height = ui.spacing().interact_size.y;
                     egui::ScrollArea::vertical()
                         .auto_shrink([false, false])
-                        .show_rows(ui, row_height, snap.by_event.len(), |ui, rows| {
-                            for i in rows {
-                                group_link(ui, &snap.by_event[i], i, out);
+                        .show_rows(ui, row_height, snap.event_rows.len(), |ui, rows| {
+                            for r in rows {
+                                event_row(ui, snap, snap.event_rows[r], out);
                             }
                         });
                 }
@@ -93,6 +94,32 @@ fn search_box(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     let reopened = response.gained_focus() && app.view != ViewMode::Search && !text.is_empty();
     if response.changed() || reopened {
         out.push(Command::Search(text));
+    }
+}
+
+fn event_row(
+    ui: &mut egui::Ui,
+    snap: &photo_atlas_core::tasks::FolderSnapshot,
+    row: EventRow,
+    out: &mut Vec<Command>,
+) {
+    match row {
+        EventRow::Event(i) => group_link(ui, &snap.by_event[i], i, out),
+        EventRow::Trip(t) => {
+            let trip = &snap.trips[t];
+            let header = format!("✈ {}  ·  {}", trip.label, trip.photos);
+            let days = trip.first_section..trip.first_section + trip.sections;
+            let response = egui::CollapsingHeader::new(header)
+                .id_salt(("trip", t))
+                .show(ui, |ui| {
+                    for i in days {
+                        group_link(ui, &snap.by_event[i], i, out);
+                    }
+                });
+            if response.header_response.clicked() {
+                out.push(Command::ScrollToSection(trip.first_section));
+            }
+        }
     }
 }
 

@@ -4,8 +4,15 @@
 //! neighbourhood by a margin: a one-hour pause splits a quiet afternoon of
 //! scattered shots less readily than it splits a busy burst. Two sanity bounds
 //! keep it human: gaps under an hour never split, gaps over several days always do.
+//!
+//! Events also respect place: once a located photo is more than
+//! [`EventOptions::spread_km`] from the event's first located photo (Paris, then
+//! Munich; a walk across a city is not that far), a new event begins, at the longest
+//! pause between the two located photos, so photos without a position stay with the
+//! neighbours in time they were taken among.
 
 use super::labels::range_label;
+use super::places::haversine_km;
 use super::{Group, GroupLevel, sort_by_time, undated_group};
 use crate::metadata::Timestamp;
 use crate::photo::PhotoRecord;
@@ -21,6 +28,8 @@ pub struct EventOptions {
     pub min_gap_s: f64,
     /// Gaps longer than this (seconds) always split.
     pub max_gap_s: f64,
+    /// A located photo this far (km) from the event's first located photo starts a new one.
+    pub spread_km: f64,
 }
 
 impl Default for EventOptions {
@@ -30,6 +39,7 @@ impl Default for EventOptions {
             log_margin: 17f64.ln(),
             min_gap_s: 3600.0,
             max_gap_s: 4.0 * 86_400.0,
+            spread_km: 25.0,
         }
     }
 }
@@ -38,12 +48,14 @@ impl Default for EventOptions {
 pub fn group_by_event(photos: &[PhotoRecord], options: &EventOptions) -> Vec<Group> {
     let (dated, undated) = sort_by_time(photos);
     let times: Vec<Timestamp> = dated.iter().map(|(_, t)| *t).collect();
+    let positions: Vec<Option<(f64, f64)>> = dated
+        .iter()
+        .map(|(p, _)| p.gps.map(|g| (g.lat, g.lon)))
+        .collect();
+    let splits = place_splits(&times, &positions, split_points(&times, options), options);
     let mut groups = Vec::new();
     let mut start = 0;
-    for end in split_points(&times, options)
-        .into_iter()
-        .chain([dated.len()])
-    {
+    for end in splits.into_iter().chain([dated.len()]) {
         if end > start {
             groups.push(event(&dated[start..end]));
         }
@@ -73,6 +85,44 @@ fn split_points(times: &[Timestamp], o: &EventOptions) -> Vec<usize> {
         })
         .map(|i| i + 1)
         .collect()
+}
+
+/// The time splits, and more where a located photo is far from its event's first
+/// one: the new event starts at the longest pause since the previous located photo.
+fn place_splits(
+    times: &[Timestamp],
+    positions: &[Option<(f64, f64)>],
+    time_splits: Vec<usize>,
+    o: &EventOptions,
+) -> Vec<usize> {
+    let mut splits = time_splits.clone();
+    let mut next_time_split = time_splits.into_iter().peekable();
+    let (mut anchor, mut last_located) = (None, None);
+    for (j, position) in positions.iter().enumerate() {
+        if next_time_split.next_if_eq(&j).is_some() {
+            anchor = None;
+        }
+        let Some(here) = *position else { continue };
+        match (anchor, last_located) {
+            (Some(first), Some(previous)) if haversine_km(first, here) > o.spread_km => {
+                splits.push(longest_pause(times, previous + 1, j));
+                anchor = Some(here);
+            }
+            (None, _) | (_, None) => anchor = Some(here),
+            _ => {}
+        }
+        last_located = Some(j);
+    }
+    splits.sort_unstable();
+    splits.dedup();
+    splits
+}
+
+/// The `k` in `from..=to` with the longest pause between photos `k - 1` and `k`.
+fn longest_pause(times: &[Timestamp], from: usize, to: usize) -> usize {
+    (from..=to)
+        .max_by_key(|&k| (times[k].local - times[k - 1].local, std::cmp::Reverse(k)))
+        .unwrap_or(to)
 }
 
 fn event(run: &[(&PhotoRecord, Timestamp)]) -> Group {
@@ -140,6 +190,44 @@ mod tests {
             [
                 ("1-9 July 2019".to_string(), 27),
                 ("Tuesday 20 August 2019".to_string(), 1)
+            ]
+        );
+    }
+
+    fn located(path: &str, when: &str, at: (f64, f64)) -> PhotoRecord {
+        PhotoRecord {
+            gps: Some(crate::metadata::Gps {
+                lat: at.0,
+                lon: at.1,
+                alt: None,
+            }),
+            ..photo(path, Some(when))
+        }
+    }
+
+    #[test]
+    fn a_jump_to_another_city_starts_an_event_and_unlocated_photos_stay_with_their_neighbours() {
+        let (paris, munich) = ((48.8566, 2.3522), (48.1351, 11.5820));
+        let near_paris = (48.8606, 2.3376); // the Louvre, 1.2 km away: the same event
+        let photos = vec![
+            located("/a.jpg", "2023:06:12 09:00:00", paris),
+            located("/b.jpg", "2023:06:12 10:00:00", near_paris),
+            photo("/camera-1.jpg", Some("2023:06:12 10:20:00")),
+            // Flown to Munich: the pause before the next photo is the longest.
+            photo("/camera-2.jpg", Some("2023:06:12 15:40:00")),
+            located("/c.jpg", "2023:06:12 16:00:00", munich),
+            located("/d.jpg", "2023:06:12 17:00:00", munich),
+        ];
+        let events = group_by_event(&photos, &EventOptions::default());
+        let names: Vec<Vec<&str>> = events
+            .iter()
+            .map(|g| g.photos.iter().filter_map(|p| p.to_str()).collect())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                vec!["/a.jpg", "/b.jpg", "/camera-1.jpg"],
+                vec!["/camera-2.jpg", "/c.jpg", "/d.jpg"]
             ]
         );
     }

@@ -1,11 +1,13 @@
 //! Turning a list of catalogued photos into groups a person browses: a date tree
-//! (year, month, day), events (runs of photos split at unusually long gaps) and
-//! places (GPS clusters named offline). Later: semantic clusters.
+//! (year, month, day), events (runs of photos split at unusually long gaps or
+//! jumps in place), places (GPS clusters named offline) and trips (runs of photos
+//! away from home).
 
 mod dates;
 mod events;
 mod labels;
 pub mod places;
+pub mod trips;
 
 pub use dates::group_by_date;
 pub use events::{EventOptions, group_by_event};
@@ -28,6 +30,8 @@ pub enum GroupLevel {
     NoLocation,
     /// Photos without any date (rare: only when even the file time is unknown).
     Undated,
+    /// A trip away from home (runs of days elsewhere, holding their events).
+    Trip,
     /// Any other section of a view: all photos, a content group, similar photos, a
     /// duplicates set.
     Section,
@@ -43,6 +47,7 @@ impl GroupLevel {
             Self::Place => "place",
             Self::NoLocation => "no_location",
             Self::Undated => "undated",
+            Self::Trip => "trip",
             Self::Section => "section",
         }
     }

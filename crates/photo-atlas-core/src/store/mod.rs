@@ -5,6 +5,7 @@
 
 mod clusters;
 mod features;
+mod home;
 mod locations;
 mod photos;
 mod schema;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use clusters::{ClusterMember, SavedClusters, SavedModel};
+pub use home::SavedHome;
 pub use locations::{CACHE_ENV, CATALOG_ENV, Locations};
 pub use photos::KnownFile;
 pub use schema::SCHEMA_VERSION;

@@ -76,6 +76,15 @@ CREATE TABLE cluster_names (
     PRIMARY KEY (folder, cluster)
 );
 "#,
+    // 3: where home is, when the person chose it (trips are days away from it).
+    r#"
+CREATE TABLE home (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    lat   REAL NOT NULL,
+    lon   REAL NOT NULL,
+    name  TEXT NOT NULL
+);
+"#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

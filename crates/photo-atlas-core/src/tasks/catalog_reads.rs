@@ -1,6 +1,7 @@
 //! Catalog reads for the window, as tasks: a folder's snapshot (its photos, grouped,
-//! with its stored clusters and problems), the recent folders, and a cluster's new
-//! name (written just before the reload that shows it, so the two never race). Each
+//! with its stored clusters and problems), the recent folders, a cluster's new
+//! name (written just before the reload that shows it, so the two never race), and
+//! the home the person chose. Each
 //! task opens its own connection; SQLite in WAL mode lets them read while a scan writes.
 
 use std::path::PathBuf;
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 use super::{Failure, FolderSnapshot};
 use crate::jobs::{CancelToken, Task, Waker};
 use crate::library::PhotoFolder;
-use crate::store::{Catalog, Locations};
+use crate::store::{Catalog, Locations, SavedHome};
 
 /// A new name for a content cluster of a folder.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +29,15 @@ pub struct Loaded {
 
 pub type LoadTask = Task<Option<Loaded>, Failure>;
 pub type RecentTask = Task<Vec<String>, Failure>;
+pub type HomeTask = Task<(), Failure>;
+
+/// Chooses home in the catalog (`None`: infer it from the photos again).
+pub fn start_set_home(locations: &Locations, home: Option<SavedHome>, waker: Waker) -> HomeTask {
+    let l = locations.clone();
+    Task::spawn("set-home", Default::default(), waker, move |_, _| {
+        Ok(Catalog::open(&l.catalog)?.set_home(home.as_ref())?)
+    })
+}
 
 /// Reads `folder` (after writing `renames`); `None` when cancelled.
 pub fn start_load(
@@ -72,7 +82,8 @@ pub(super) fn load(
     }
     let problems = catalog.problems(folder.key())?;
     let clusters = catalog.clusters(folder.key())?;
-    let snapshot = FolderSnapshot::build(folder.key().to_owned(), photos, problems);
+    let home = catalog.home()?;
+    let snapshot = FolderSnapshot::build(folder.key().to_owned(), photos, problems, home.as_ref());
     Ok(Some(Loaded {
         snapshot: snapshot.with_clusters(clusters),
         warnings,

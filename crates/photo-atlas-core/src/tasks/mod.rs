@@ -12,7 +12,9 @@ mod search_job;
 mod similar_job;
 mod snapshot;
 
-pub use catalog_reads::{LoadTask, Loaded, RecentTask, Rename, start_load, start_recent};
+pub use catalog_reads::{
+    HomeTask, LoadTask, Loaded, RecentTask, Rename, start_load, start_recent, start_set_home,
+};
 pub use cluster_job::{JoinTask, LearnTask, start_joining, start_learning};
 pub use image_loader::{ImageLoader, ImageSource, LoadedImage};
 pub use scan_job::{ScanTask, start_scan};
@@ -21,7 +23,8 @@ pub use similar_job::{
     DuplicatesTask, SHOWN as SIMILAR_SHOWN, SimilarTask, start_duplicates, start_similar,
 };
 pub use snapshot::{
-    ContentSection, Country, FolderSnapshot, IndexedGroup, PhotoPlace, PlaceInfo, PlaceSection,
+    ContentSection, Country, EventRow, FolderSnapshot, IndexedGroup, PhotoPlace, PlaceInfo,
+    PlaceSection, TripOutline,
 };
 
 /// Why a task failed, in words a person can read.

@@ -1,13 +1,16 @@
 //! What the window shows of one folder, ready to draw: its photos in capture order
-//! and their date, event, place and content sections as indices into them. Built on
+//! and their date, event (trips holding their days), place and content sections as
+//! indices into them. Built on
 //! a task's thread (see `catalog_reads`), never on the UI thread.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::grouping::places::{ClusterOptions, find_places};
-use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date, group_by_event};
+use crate::grouping::places::{ClusterOptions, Places, find_places};
+use crate::grouping::trips::{Home, Journeys, journeys};
+use crate::grouping::{EventOptions, Group, GroupLevel, group_by_date};
 use crate::photo::PhotoRecord;
+use crate::store::SavedHome;
 
 /// A group whose photos are indices into [`FolderSnapshot::photos`].
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +55,26 @@ pub struct Country {
     pub photos: usize,
 }
 
+/// A trip in the Events view: its days are the sections `first_section..` of
+/// [`FolderSnapshot::by_event`], `sections` of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TripOutline {
+    pub label: String,
+    pub first_section: usize,
+    pub sections: usize,
+    pub photos: usize,
+    /// The towns it went to, most photographed first.
+    pub places: Vec<String>,
+}
+
+/// One row of the Events view's sidebar: a trip (folding open onto its days) or an
+/// event at home (a section of [`FolderSnapshot::by_event`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventRow {
+    Trip(usize),
+    Event(usize),
+}
+
 /// A content cluster as a grid section (photos by confidence).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContentSection {
@@ -69,7 +92,14 @@ pub struct FolderSnapshot {
     pub photos: Vec<PhotoRecord>,
     /// The date tree in order: a year, its months, each followed by its days.
     pub by_date: Vec<IndexedGroup>,
+    /// Events in time order: those of trips (see `trips`) and those at home.
     pub by_event: Vec<IndexedGroup>,
+    /// Trips away from home, oldest first, as runs of `by_event`.
+    pub trips: Vec<TripOutline>,
+    /// The Events sidebar's rows: trips and the events at home, in time order.
+    pub event_rows: Vec<EventRow>,
+    /// Home (chosen by the person, or inferred), `None` when no place stands out.
+    pub home: Option<Home>,
     /// Places, largest first (inferred photos included).
     pub places: Vec<PlaceSection>,
     /// Photos without a location, shown after the places; `None` when there are none.
@@ -90,14 +120,15 @@ pub struct FolderSnapshot {
 }
 
 impl FolderSnapshot {
-    /// Builds a snapshot from catalogued photos (in any order).
+    /// Builds a snapshot from catalogued photos (in any order); trips are measured
+    /// from `chosen_home` when the person chose one.
     pub fn build(
         folder: String,
         photos: Vec<PhotoRecord>,
         problems: Vec<(String, String)>,
+        chosen_home: Option<&SavedHome>,
     ) -> Self {
         let by_date = group_by_date(&photos);
-        let by_event = group_by_event(&photos, &EventOptions::default());
         let order: Vec<PathBuf> = by_date
             .iter()
             .filter(|g| matches!(g.level, GroupLevel::Day | GroupLevel::Undated))
@@ -126,8 +157,13 @@ impl FolderSnapshot {
                 })
                 .collect()
         };
-        let (by_date, by_event) = (indexed(by_date), indexed(by_event));
-        let (places, no_location, photo_places) = place_sections(&sorted);
+        let found = find_places(&sorted, &ClusterOptions::default());
+        let chosen = chosen_home.map(|h| Home::chosen(h.lat, h.lon, h.name.clone(), &sorted));
+        let found_journeys = journeys(&sorted, &found, chosen);
+        let home = found_journeys.home.clone();
+        let (events, trips) = event_sections(&sorted, found_journeys);
+        let (by_date, by_event) = (indexed(by_date), indexed(events));
+        let (places, no_location, photo_places) = place_sections(found, sorted.len());
         let countries = countries_of(&places);
         let photo_problems = sorted.iter().filter_map(|p| {
             p.error
@@ -140,7 +176,10 @@ impl FolderSnapshot {
             folder,
             photos: sorted,
             by_date,
+            event_rows: event_rows(by_event.len(), &trips),
             by_event,
+            trips,
+            home,
             places,
             no_location,
             photo_places,
@@ -223,10 +262,72 @@ type PlaceSections = (
     Vec<Option<PhotoPlace>>,
 );
 
+/// The Events view's sections in time order (each trip's days in a run, labelled
+/// with where the trip went, and the events at home), and the trips' outlines.
+fn event_sections(photos: &[PhotoRecord], found: Journeys) -> (Vec<Group>, Vec<TripOutline>) {
+    let mut runs: Vec<(
+        Option<crate::metadata::Timestamp>,
+        Vec<Group>,
+        Option<TripOutline>,
+    )> = found
+        .at_home
+        .into_iter()
+        .map(|e| (e.start, vec![e], None))
+        .collect();
+    for trip in &found.trips {
+        let days: Vec<Group> = trip
+            .events(photos, &EventOptions::default())
+            .into_iter()
+            .map(|mut e| {
+                e.label = format!("{} · {}", e.label, trip.destination);
+                e
+            })
+            .collect();
+        let outline = TripOutline {
+            label: trip.label.clone(),
+            first_section: 0,
+            sections: days.len(),
+            photos: trip.photos.len(),
+            places: trip.places.clone(),
+        };
+        runs.push((Some(trip.start), days, Some(outline)));
+    }
+    // Dated runs in time order; the undated group (no start) last.
+    runs.sort_by_key(|r| (r.0.is_none(), r.0.map(|t| t.local)));
+    let (mut events, mut trips) = (Vec::new(), Vec::new());
+    for (_, days, outline) in runs {
+        if let Some(mut o) = outline {
+            o.first_section = events.len();
+            trips.push(o);
+        }
+        events.extend(days);
+    }
+    (events, trips)
+}
+
+/// Each trip as one row, the events outside trips as one row each.
+fn event_rows(sections: usize, trips: &[TripOutline]) -> Vec<EventRow> {
+    let mut rows = Vec::new();
+    let mut next = trips.iter().enumerate().peekable();
+    let mut i = 0;
+    while i < sections {
+        match next.next_if(|(_, t)| t.first_section == i) {
+            Some((t, trip)) => {
+                rows.push(EventRow::Trip(t));
+                i += trip.sections.max(1);
+            }
+            None => {
+                rows.push(EventRow::Event(i));
+                i += 1;
+            }
+        }
+    }
+    rows
+}
+
 /// Places as grid sections (photos and inferred photos in capture order), then "No location".
-fn place_sections(photos: &[PhotoRecord]) -> PlaceSections {
-    let found = find_places(photos, &ClusterOptions::default());
-    let mut photo_places = vec![None; photos.len()];
+fn place_sections(found: Places, photo_count: usize) -> PlaceSections {
+    let mut photo_places = vec![None; photo_count];
     let mut sections = Vec::with_capacity(found.places.len());
     for (s, place) in found.places.iter().enumerate() {
         let mut members: Vec<usize> = place
@@ -298,7 +399,7 @@ mod tests {
         };
         let photos = vec![PhotoRecord::bare("/l/a.jpg"), broken];
         let unreadable = vec![("/l/locked".to_string(), "permission denied".to_string())];
-        let snap = FolderSnapshot::build("/l".into(), photos, unreadable.clone());
+        let snap = FolderSnapshot::build("/l".into(), photos, unreadable.clone(), None);
         let expected = [
             ("/l/b.jpg".to_string(), "the file is truncated".to_string()),
             unreadable[0].clone(),
