@@ -172,6 +172,67 @@ fn typing_in_the_search_box_shows_the_matching_photos_and_says_when_none_match()
 }
 
 #[test]
+fn events_view_shows_trips_that_open_onto_their_days_and_says_where_home_is() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    let located = |when, gps| ExifSpec {
+        date_time_original: Some(when),
+        gps: Some(gps),
+        ..ExifSpec::default()
+    };
+    let munich = (48.137, 11.575, 500.0);
+    for (i, when) in [
+        "2019:04:01 18:00:00",
+        "2019:04:04 18:00:00",
+        "2019:04:08 18:00:00",
+        "2019:04:12 18:00:00",
+        "2019:04:16 18:00:00",
+        "2019:04:20 18:00:00",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        write(
+            &lib.path().join(format!("home{i}.jpg")),
+            &jpeg_with_exif(64, 48, &located(when, munich)),
+        );
+    }
+    let florence = (43.7696, 11.2558, 50.0);
+    for (name, when) in [
+        ("f1.jpg", "2019:05:12 10:00:00"),
+        ("f2.jpg", "2019:05:13 11:00:00"),
+    ] {
+        write(
+            &lib.path().join(name),
+            &jpeg_with_exif(64, 48, &located(when, florence)),
+        );
+    }
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("f2.jpg").is_some() && !h.state().app.is_scanning()
+    });
+    h.get_by_label("Events").click();
+    step_until(&mut h, "the trip", |h| {
+        h.query_by_label_contains("Florence, 12-13 May 2019")
+            .is_some()
+    });
+    h.get_by_label_contains("Home: Munich");
+    h.get_by_label_contains("1 trip away from it");
+    assert!(
+        h.query_by_label_contains("12-13 May 2019 · Florence")
+            .is_none(),
+        "the trip is folded"
+    );
+    h.get_by_label_contains("Florence, 12-13 May 2019").click();
+    step_until(&mut h, "the trip's days", |h| {
+        h.query_by_label_contains("12-13 May 2019 · Florence")
+            .is_some()
+    });
+}
+
+#[test]
 fn a_photo_opens_large_and_the_arrow_keys_step_through() {
     let (lib, state) = (
         tempfile::tempdir().expect("tmp"),

@@ -3,7 +3,9 @@
 //! gap ends an event when its logarithm exceeds the mean log-gap of its
 //! neighbourhood by a margin: a one-hour pause splits a quiet afternoon of
 //! scattered shots less readily than it splits a busy burst. Two sanity bounds
-//! keep it human: gaps under an hour never split, gaps over several days always do.
+//! keep it human: gaps under an hour never split, gaps of more than a day and a half
+//! always do (photos every other day at home are not one event; a trip, which holds
+//! its days, is found in `trips`).
 //!
 //! Events also respect place: once a located photo is more than
 //! [`EventOptions::spread_km`] from the event's first located photo (Paris, then
@@ -38,7 +40,7 @@ impl Default for EventOptions {
             window: 10,
             log_margin: 17f64.ln(),
             min_gap_s: 3600.0,
-            max_gap_s: 4.0 * 86_400.0,
+            max_gap_s: 1.5 * 86_400.0,
             spread_km: 25.0,
         }
     }

@@ -1,14 +1,17 @@
 //! A trip's name, from where its photos were taken and when, as a person would say
 //! it: "Tokyo, 2-5 October 2023", "Tuscany: Florence and Arezzo, 12-16 May 2019",
 //! "Iceland and Norway, August 2023". Names come from the offline GeoNames table the
-//! places use.
+//! places use, read at the centres of the trip's places (clustered as the Places view
+//! clusters), so a city's suburbs do not crowd out the city.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
 use crate::grouping::labels::{month_label, range_label};
-use crate::grouping::places::{Locality, locality};
+use crate::grouping::places::{
+    ClusterOptions, Locality, cluster_positions, locality, to_lat_lon, unit_vector,
+};
 
 /// Positions looked up per trip at most (evenly spread), to keep naming cheap.
 const SAMPLES: usize = 200;
@@ -29,11 +32,8 @@ pub struct TripName {
 /// The trip's name from its located photos' positions and its first and last days.
 pub fn trip_label(positions: &[(f64, f64)], first: NaiveDate, last: NaiveDate) -> TripName {
     let step = positions.len().div_ceil(SAMPLES).max(1);
-    let seen: Vec<Locality> = positions
-        .iter()
-        .step_by(step)
-        .map(|&(lat, lon)| locality(lat, lon))
-        .collect();
+    let sampled: Vec<(f64, f64)> = positions.iter().step_by(step).copied().collect();
+    let seen = localities(&sampled);
     let towns = ranked(seen.iter().map(|l| l.town.as_str()));
     let where_ = where_label(&seen);
     let when = if (last - first).num_days() < DAY_PRECISION_DAYS {
@@ -53,6 +53,26 @@ pub fn trip_label(positions: &[(f64, f64)], first: NaiveDate, last: NaiveDate) -
         label,
         towns: towns.into_iter().map(|(t, _)| t.to_string()).collect(),
     }
+}
+
+/// Each position's locality, read at the centre of the place it clusters into (as
+/// the Places view clusters), so a walk through Paris and its suburbs says "Paris".
+fn localities(positions: &[(f64, f64)]) -> Vec<Locality> {
+    let labels = cluster_positions(positions, &ClusterOptions::default());
+    let count = labels.iter().max().map_or(0, |m| m + 1);
+    let mut sums = vec![[0.0; 3]; count];
+    for (&(lat, lon), &l) in positions.iter().zip(&labels) {
+        let v = unit_vector(lat, lon);
+        sums[l] = [sums[l][0] + v[0], sums[l][1] + v[1], sums[l][2] + v[2]];
+    }
+    let centres: Vec<Locality> = sums
+        .into_iter()
+        .map(|s| {
+            let (lat, lon) = to_lat_lon(s);
+            locality(lat, lon)
+        })
+        .collect();
+    labels.into_iter().map(|l| centres[l].clone()).collect()
 }
 
 /// "Tokyo"; "Tuscany: Florence and Arezzo"; "Italy: Rome, Florence and Venice";
