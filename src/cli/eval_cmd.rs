@@ -44,6 +44,39 @@ pub(super) fn read_labels(path: &Path) -> anyhow::Result<Vec<(String, String)>> 
         .collect()
 }
 
+/// The labelled photos of a folder (rescanned first), with their labels.
+pub(super) struct Labelled {
+    /// The folder's catalog key.
+    pub folder: String,
+    pub label_of: HashMap<PathBuf, String>,
+    /// The folder's photos that have a label.
+    pub photos: Vec<photo_atlas_core::photo::PhotoRecord>,
+}
+
+/// Reads `labels_path`, brings the catalog up to date for `folder` and picks its labelled photos.
+pub(super) fn labelled_photos(
+    catalog: &mut Catalog,
+    locations: &Locations,
+    folder: &Path,
+    labels_path: &Path,
+) -> anyhow::Result<Labelled> {
+    let labels = read_labels(labels_path)?;
+    let report = scan_with_progress(catalog, locations, folder, false)?;
+    let root = Path::new(&report.folder);
+    let label_of: HashMap<PathBuf, String> =
+        labels.into_iter().map(|(p, l)| (root.join(p), l)).collect();
+    let photos: Vec<_> = catalog
+        .photos_under(&report.folder)?
+        .into_iter()
+        .filter(|p| label_of.contains_key(&p.path))
+        .collect();
+    Ok(Labelled {
+        folder: report.folder,
+        label_of,
+        photos,
+    })
+}
+
 fn scores(truth: &[usize], predicted: &[usize]) -> Value {
     json!({"nmi": nmi(truth, predicted), "ari": ari(truth, predicted), "acc": accuracy(truth, predicted)})
 }
@@ -57,18 +90,13 @@ pub fn run(
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let labels = read_labels(labels_path)?;
     let (device, architecture) = device_and_architecture(args)?;
-    let report = scan_with_progress(catalog, locations, folder, false)?;
-    let root = Path::new(&report.folder);
-    let label_of: HashMap<PathBuf, &str> = labels
+    let Labelled {
+        label_of, photos, ..
+    } = labelled_photos(catalog, locations, folder, labels_path)?;
+    let label_of: HashMap<PathBuf, &str> = label_of
         .iter()
-        .map(|(p, l)| (root.join(p), l.as_str()))
-        .collect();
-    let photos: Vec<_> = catalog
-        .photos_under(&report.folder)?
-        .into_iter()
-        .filter(|p| label_of.contains_key(&p.path))
+        .map(|(p, l)| (p.clone(), l.as_str()))
         .collect();
     anyhow::ensure!(
         !photos.is_empty(),

@@ -4,16 +4,15 @@
 //! rule (the two most likely ImageNet classes) gives the same group.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use super::eval_cmd::read_labels;
+use super::eval_cmd::{Labelled, labelled_photos};
 use super::progress::ProgressView;
-use super::scan_cmd::scan_with_progress;
 use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::ml::device::{DeviceChoice, choose};
 use photo_atlas_core::ml::efficientnet::EfficientNetLite0;
@@ -28,12 +27,12 @@ pub fn run(
     labels_path: &Path,
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let labels = read_labels(labels_path)?;
-    let report = scan_with_progress(catalog, locations, folder, false)?;
-    let root = Path::new(&report.folder);
-    let label_of: HashMap<PathBuf, String> =
-        labels.into_iter().map(|(p, l)| (root.join(p), l)).collect();
-    let stored = catalog.clusters(&report.folder)?.with_context(|| {
+    let Labelled {
+        folder: key,
+        label_of,
+        ..
+    } = labelled_photos(catalog, locations, folder, labels_path)?;
+    let stored = catalog.clusters(&key)?.with_context(|| {
         format!(
             "{} has no content groups yet: run `photo-atlas cluster` on it first",
             folder.display()
@@ -45,7 +44,7 @@ pub fn run(
         .map(|m| (m.path.as_path(), m.cluster))
         .collect();
     let photos: Vec<_> = catalog
-        .photos_under(&report.folder)?
+        .photos_under(&key)?
         .into_iter()
         .filter(|p| cluster_of.contains_key(p.path.as_path()))
         .collect();

@@ -4,20 +4,15 @@
 //! precision among the first 20 hits, and recall of the class among the first N
 //! (N = the class's size). Features are computed (and cached) where missing.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use serde_json::{Value, json};
 
-use super::eval_cmd::read_labels;
-use super::progress::ProgressView;
-use super::scan_cmd::scan_with_progress;
-use photo_atlas_core::jobs::{CancelToken, Progress};
-use photo_atlas_core::ml::device::{DeviceChoice, choose};
-use photo_atlas_core::search::build::{Coverage, build_index};
+use super::eval_cmd::{Labelled, labelled_photos};
+use super::search_cmd::complete_index;
+use photo_atlas_core::ml::device::DeviceChoice;
 use photo_atlas_core::search::index::SearchIndex;
 use photo_atlas_core::search::query::Term;
 use photo_atlas_core::store::{Catalog, Locations};
@@ -46,35 +41,16 @@ pub fn run(
     queries: &[(String, String)],
     as_json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let labels = read_labels(labels_path)?;
-    let report = scan_with_progress(catalog, locations, folder, false)?;
-    let root = Path::new(&report.folder);
-    let label_of: HashMap<PathBuf, String> =
-        labels.into_iter().map(|(p, l)| (root.join(p), l)).collect();
-    let photos: Vec<_> = catalog
-        .photos_under(&report.folder)?
-        .into_iter()
-        .filter(|p| label_of.contains_key(&p.path))
-        .collect();
+    let Labelled {
+        label_of, photos, ..
+    } = labelled_photos(catalog, locations, folder, labels_path)?;
     anyhow::ensure!(
         !photos.is_empty(),
         "no labelled photo was found under {}",
         folder.display()
     );
     let truth: Vec<&str> = photos.iter().map(|p| label_of[&p.path].as_str()).collect();
-    let (device, _) = choose(DeviceChoice::Auto)?;
-    let progress = Arc::new(Progress::default());
-    let view = ProgressView::job(progress.clone());
-    let index = build_index(
-        catalog,
-        &photos,
-        &device,
-        Coverage::Complete,
-        &CancelToken::new(),
-        &progress,
-    )?
-    .context("cancelled")?;
-    drop(view);
+    let index = complete_index(catalog, &photos, DeviceChoice::Auto)?.context("cancelled")?;
     let rows: Vec<Value> = queries
         .iter()
         .map(|(label, query)| score_query(&index, &truth, label, query))

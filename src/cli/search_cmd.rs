@@ -15,6 +15,7 @@ use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::ml::device::{DeviceChoice, choose};
 use photo_atlas_core::photo::path_text;
 use photo_atlas_core::search::build::{Coverage, build_index};
+use photo_atlas_core::search::index::SearchIndex;
 use photo_atlas_core::store::{Catalog, Locations};
 
 pub struct SearchRequest<'a> {
@@ -32,18 +33,7 @@ pub fn run(
 ) -> anyhow::Result<ExitCode> {
     let report = scan_with_progress(catalog, locations, request.folder, false)?;
     let photos = catalog.photos_under(&report.folder)?;
-    let (device, _) = choose(request.device)?;
-    let progress = Arc::new(Progress::default());
-    let view = ProgressView::job(progress.clone());
-    let index = build_index(
-        catalog,
-        &photos,
-        &device,
-        Coverage::Complete,
-        &CancelToken::new(),
-        &progress,
-    )?;
-    drop(view);
+    let index = complete_index(catalog, &photos, request.device)?;
     let Some(index) = index else {
         return Ok(ExitCode::FAILURE);
     };
@@ -68,4 +58,26 @@ pub fn run(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The search index over `photos`, features computed first where missing (with a
+/// progress bar); `None` when cancelled.
+pub(super) fn complete_index(
+    catalog: &mut Catalog,
+    photos: &[photo_atlas_core::photo::PhotoRecord],
+    device: DeviceChoice,
+) -> anyhow::Result<Option<SearchIndex>> {
+    let (device, _) = choose(device)?;
+    let progress = Arc::new(Progress::default());
+    let view = ProgressView::job(progress.clone());
+    let index = build_index(
+        catalog,
+        photos,
+        &device,
+        Coverage::Complete,
+        &CancelToken::new(),
+        &progress,
+    )?;
+    drop(view);
+    Ok(index)
 }
