@@ -172,7 +172,7 @@ fn typing_in_the_search_box_shows_the_matching_photos_and_says_when_none_match()
 }
 
 #[test]
-fn events_view_shows_trips_that_open_onto_their_days_and_says_where_home_is() {
+fn events_view_shows_trip_cards_and_trips_that_open_onto_their_days_and_says_where_home_is() {
     let (lib, state) = (
         tempfile::tempdir().expect("tmp"),
         tempfile::tempdir().expect("tmp"),
@@ -214,9 +214,11 @@ fn events_view_shows_trips_that_open_onto_their_days_and_says_where_home_is() {
         h.query_by_label("f2.jpg").is_some() && !h.state().app.is_scanning()
     });
     h.get_by_label("Events").click();
+    // The trip's card above the grid, and its row in the sidebar.
     step_until(&mut h, "the trip", |h| {
-        h.query_by_label_contains("Florence, 12-13 May 2019")
-            .is_some()
+        h.query_all_by_label_contains("Florence, 12-13 May 2019")
+            .count()
+            == 2
     });
     h.get_by_label_contains("Home: Munich");
     h.get_by_label_contains("1 trip away from it");
@@ -225,7 +227,8 @@ fn events_view_shows_trips_that_open_onto_their_days_and_says_where_home_is() {
             .is_none(),
         "the trip is folded"
     );
-    h.get_by_label_contains("Florence, 12-13 May 2019").click();
+    h.get_by_label_contains("✈ Florence, 12-13 May 2019")
+        .click();
     step_until(&mut h, "the trip's days", |h| {
         h.query_by_label_contains("12-13 May 2019 · Florence")
             .is_some()

@@ -173,7 +173,7 @@ pub fn show(
     });
 }
 
-fn thumbnail_slot(
+pub(super) fn thumbnail_slot(
     textures: &mut TextureCache,
     files: &photo_atlas_core::imaging::ThumbnailCache,
     photo: &PhotoRecord,

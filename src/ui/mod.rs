@@ -44,7 +44,7 @@ pub fn draw(
                 crate::app::ViewMode::Similar => similar::panel(app, ui),
                 crate::app::ViewMode::Duplicates => similar::duplicates_panel(app, ui),
                 crate::app::ViewMode::Search => search_panel::show(app, ui),
-                crate::app::ViewMode::Events => events_panel::show(app, ui, out),
+                crate::app::ViewMode::Events => events_panel::show(app, textures, ui, out),
                 _ => {}
             }
             grid::show(app, textures, ui, out)

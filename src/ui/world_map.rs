@@ -1,6 +1,6 @@
 //! The Places overview map: country outlines embedded in the binary (Natural Earth
 //! 1:110m via world-atlas, no network tiles), a dot per place sized by its photos;
-//! hovering names a place, clicking opens it.
+//! hovering names a place, clicking opens it. Also the small map on a trip's card.
 
 use std::sync::LazyLock;
 
@@ -48,17 +48,23 @@ pub fn decode_topojson_arcs(text: &str) -> Option<Vec<Vec<[f64; 2]>>> {
 
 /// The part of the world to show: the places' extent with a margin, at least 40° wide,
 /// widened to the panel's aspect so a degree of longitude and of latitude look alike.
-fn view_bounds(snap: &FolderSnapshot, aspect: f64) -> [f64; 4] {
+/// The map's edges [west, south, east, north] around `points` (lat, lon), widened to
+/// the rectangle's `aspect` and to at least `min_half` degrees (lon, lat) each way.
+fn bounds_around(
+    points: impl Iterator<Item = (f64, f64)>,
+    aspect: f64,
+    min_half: (f64, f64),
+) -> [f64; 4] {
     let (mut w, mut s, mut e, mut n) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
-    for p in snap.places.iter().map(|p| &p.info) {
-        (w, s, e, n) = (w.min(p.lon), s.min(p.lat), e.max(p.lon), n.max(p.lat));
+    for (lat, lon) in points {
+        (w, s, e, n) = (w.min(lon), s.min(lat), e.max(lon), n.max(lat));
     }
     if w > e {
         (w, s, e, n) = (-180.0, -60.0, 180.0, 85.0);
     }
     let (cx, cy) = ((w + e) / 2.0, (s + n) / 2.0);
-    let mut half_w = ((e - w) / 2.0 * 1.3).max(20.0);
-    let mut half_h = ((n - s) / 2.0 * 1.3).max(10.0);
+    let mut half_w = ((e - w) / 2.0 * 1.3).max(min_half.0);
+    let mut half_h = ((n - s) / 2.0 * 1.3).max(min_half.1);
     if half_w / half_h < aspect {
         half_w = half_h * aspect;
     } else {
@@ -69,18 +75,26 @@ fn view_bounds(snap: &FolderSnapshot, aspect: f64) -> [f64; 4] {
     [cx - half_w, cy - half_h, cx + half_w, cy + half_h]
 }
 
-/// Draws the map in `height` points; pushes a command when a place is clicked.
-pub fn show(ui: &mut egui::Ui, snap: &FolderSnapshot, height: f32, commands: &mut Vec<Command>) {
-    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
-    let [w, s, e, n] = view_bounds(snap, f64::from(rect.width() / rect.height().max(1.0)));
-    let project = |lon: f64, lat: f64| -> Pos2 {
+/// Longitude and latitude onto a rectangle of the screen (equirectangular).
+struct Projection {
+    rect: Rect,
+    bounds: [f64; 4],
+}
+
+impl Projection {
+    fn at(&self, lon: f64, lat: f64) -> Pos2 {
+        let [w, s, e, n] = self.bounds;
         pos2(
-            rect.left() + ((lon - w) / (e - w)) as f32 * rect.width(),
-            rect.top() + ((n - lat) / (n - s)) as f32 * rect.height(),
+            self.rect.left() + ((lon - w) / (e - w)) as f32 * self.rect.width(),
+            self.rect.top() + ((n - lat) / (n - s)) as f32 * self.rect.height(),
         )
-    };
-    let painter = ui.painter_at(rect);
+    }
+}
+
+/// The sea and the country borders.
+fn paint_land(ui: &egui::Ui, painter: &egui::Painter, projection: &Projection) {
     let dark = ui.visuals().dark_mode;
+    let rect = projection.rect;
     painter.rect_filled(
         rect,
         8.0,
@@ -101,12 +115,48 @@ pub fn show(ui: &mut egui::Ui, snap: &FolderSnapshot, height: f32, commands: &mu
     for arc in OUTLINES.iter() {
         // An arc that jumps across the antimeridian is drawn as two pieces.
         for piece in split_at_antimeridian(arc) {
-            let points = simplified(piece.iter().map(|p| project(p[0], p[1])));
+            let points = simplified(piece.iter().map(|p| projection.at(p[0], p[1])));
             if points.len() > 1 && points.iter().any(|p| rect.expand(50.0).contains(*p)) {
                 painter.add(egui::Shape::line(points, border));
             }
         }
     }
+}
+
+/// A small map of `spots` (lat, lon) with a dot on each, as a trip's card shows.
+pub fn mini_map(ui: &mut egui::Ui, size: egui::Vec2, spots: &[(f64, f64)]) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    let aspect = f64::from(rect.width() / rect.height().max(1.0));
+    let projection = Projection {
+        rect,
+        bounds: bounds_around(spots.iter().copied(), aspect, (6.0, 3.0)),
+    };
+    let painter = ui.painter_at(rect);
+    paint_land(ui, &painter, &projection);
+    for &(lat, lon) in spots {
+        let centre = projection.at(lon, lat);
+        painter.circle(
+            centre,
+            4.0,
+            Color32::from_rgb(239, 75, 75),
+            Stroke::new(1.0, Color32::WHITE),
+        );
+    }
+    response
+}
+
+/// Draws the map in `height` points; pushes a command when a place is clicked.
+pub fn show(ui: &mut egui::Ui, snap: &FolderSnapshot, height: f32, commands: &mut Vec<Command>) {
+    let (rect, _) = ui.allocate_exact_size(vec2(ui.available_width(), height), Sense::hover());
+    let aspect = f64::from(rect.width() / rect.height().max(1.0));
+    let places = snap.places.iter().map(|p| (p.info.lat, p.info.lon));
+    let projection = Projection {
+        rect,
+        bounds: bounds_around(places, aspect, (20.0, 10.0)),
+    };
+    let project = |lon: f64, lat: f64| projection.at(lon, lat);
+    let painter = ui.painter_at(rect);
+    paint_land(ui, &painter, &projection);
     // Scaled to the largest place ("No location" is not on the map, so not its size).
     let most = snap
         .places

@@ -9,7 +9,8 @@
 //! ```text
 //! tasks     ->  scanner, ml, search, grouping, store, imaging, photo, library, jobs
 //! scanner   ->  store, imaging, photo, library, metadata, jobs
-//! search    ->  ml, store, photo, library, metadata, jobs
+//! export    ->  photo, jobs
+//! search    ->  ml, grouping, store, photo, library, metadata, jobs
 //! ml        ->  store, imaging, photo, library, jobs
 //! grouping  ->  photo, metadata
 //! store     ->  photo, library, metadata
@@ -25,17 +26,21 @@
 //! * [`imaging`] decodes (at reduced size where it can), orients and makes thumbnails.
 //! * [`store`] keeps the catalog (SQLite) and the thumbnail cache, never in the photo folders.
 //! * [`scanner`] ties them together: an incremental, parallel, cancellable scan.
-//! * [`grouping`] turns catalogued photos into date groups, events and places.
+//! * [`grouping`] turns catalogued photos into date groups, events, places and trips.
 //! * [`ml`] turns photos into feature vectors (EfficientNet-Lite0, candle) and learns
 //!   content clusters on them (denoising autoencoder + IDEC), with quality metrics.
-//! * [`search`] finds similar photos and duplicates over the learned codes and features.
+//! * [`search`] answers the search box (dates, places, cameras, WordNet nouns), and finds
+//!   similar photos and duplicates over the learned codes and features.
 //! * [`jobs`] holds the cancel token, progress counters and waker that long work shares
 //!   with whoever started it.
 //! * [`tasks`] runs that work on named threads for a front end: catalog reads, scans,
 //!   clustering, searches, image loading.
 //!
+//! * [`export`] copies photos out to a folder the person chose (new files only).
+//!
 //! The user's photo folders are only ever opened for reading.
 
+pub mod export;
 pub mod grouping;
 pub mod imaging;
 pub mod jobs;

@@ -1,8 +1,11 @@
-//! Similar photos: nearest neighbours by cosine similarity over the latent codes,
-//! re-ranked with the photos' own features so that copies of the query come first.
-//! Vectors are L2-normalised once when an index is built, so a query is one
-//! matrix-vector product and a partial sort; at the code sizes used here that
-//! answers in milliseconds for 100,000 photos (see `benches/similar.rs`).
+//! Finding photos. The library search (`query`, `index`, `build`): what a person
+//! types, read into dates, places, cameras and WordNet nouns, answered from an
+//! in-memory index of every photo's date, place names, camera and top ImageNet
+//! classes. Similar photos (this file, `similar`, `ann`): nearest neighbours by
+//! cosine similarity over the latent codes, re-ranked with the photos' own features
+//! so that copies of the query come first; vectors are L2-normalised once when an
+//! index is built, so a query is one matrix-vector product and a partial sort (in
+//! milliseconds for 100,000 photos, see `benches/similar.rs`). And `duplicates`.
 
 pub mod ann;
 pub mod build;

@@ -3,6 +3,7 @@
 //! what changed and the window can show a library at once. Also the thumbnail
 //! cache's location. Nothing here writes into a photo folder.
 
+mod albums;
 mod clusters;
 mod features;
 mod home;
@@ -15,6 +16,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+pub use albums::Album;
 pub use clusters::{ClusterMember, SavedClusters, SavedModel};
 pub use home::SavedHome;
 pub use locations::{CACHE_ENV, CATALOG_ENV, Locations};

@@ -85,6 +85,21 @@ CREATE TABLE home (
     name  TEXT NOT NULL
 );
 "#,
+    // 4: albums: photos a person chose to keep together, by path (a file that moved
+    // or was deleted stays listed, shown as missing).
+    r#"
+CREATE TABLE albums (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE album_photos (
+    album     INTEGER NOT NULL,
+    path      TEXT NOT NULL,
+    position  INTEGER NOT NULL,
+    PRIMARY KEY (album, path)
+);
+"#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -65,6 +65,11 @@ pub struct TripOutline {
     pub photos: usize,
     /// The towns it went to, most photographed first.
     pub places: Vec<String>,
+    /// The centres (lat, lon) of the places it went to, for its map.
+    pub spots: Vec<(f64, f64)>,
+    /// The photo shown for it (an index into [`FolderSnapshot::photos`]): one from
+    /// the middle of the trip that has a thumbnail.
+    pub cover: usize,
 }
 
 /// One row of the Events view's sidebar: a trip (folding open onto its days) or an
@@ -289,6 +294,8 @@ fn event_sections(photos: &[PhotoRecord], found: Journeys) -> (Vec<Group>, Vec<T
             sections: days.len(),
             photos: trip.photos.len(),
             places: trip.places.clone(),
+            spots: trip.spots.clone(),
+            cover: cover_of(photos, &trip.photos),
         };
         runs.push((Some(trip.start), days, Some(outline)));
     }
@@ -303,6 +310,19 @@ fn event_sections(photos: &[PhotoRecord], found: Journeys) -> (Vec<Group>, Vec<T
         events.extend(days);
     }
     (events, trips)
+}
+
+/// The photo nearest the middle of `members` (in time order) that has a thumbnail.
+fn cover_of(photos: &[PhotoRecord], members: &[usize]) -> usize {
+    let middle = members.len() / 2;
+    let mut by_nearness: Vec<usize> = (0..members.len()).collect();
+    by_nearness.sort_by_key(|&k| k.abs_diff(middle));
+    by_nearness
+        .into_iter()
+        .map(|k| members[k])
+        .find(|&i| photos[i].thumb == crate::photo::ThumbStatus::Ok)
+        .or_else(|| members.get(middle).copied())
+        .unwrap_or(0)
 }
 
 /// Each trip as one row, the events outside trips as one row each.

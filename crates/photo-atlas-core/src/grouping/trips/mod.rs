@@ -42,6 +42,8 @@ pub struct Trip {
     pub photos: Vec<usize>,
     /// The towns visited, most photographed first ("Florence", "Arezzo").
     pub places: Vec<String>,
+    /// The centres (lat, lon) of the places visited, for a map.
+    pub spots: Vec<(f64, f64)>,
     pub start: Timestamp,
     pub end: Timestamp,
     /// How far from home the trip went (km); `None` without a known home.
@@ -219,6 +221,7 @@ fn describe(
         destination: name.destination,
         photos: members,
         places: name.towns,
+        spots: name.spots,
         start,
         end,
         home_distance_km,

@@ -27,13 +27,15 @@ pub struct TripName {
     pub destination: String,
     pub label: String,
     pub towns: Vec<String>,
+    /// The centres (lat, lon) of the places it went to, for a map.
+    pub spots: Vec<(f64, f64)>,
 }
 
 /// The trip's name from its located photos' positions and its first and last days.
 pub fn trip_label(positions: &[(f64, f64)], first: NaiveDate, last: NaiveDate) -> TripName {
     let step = positions.len().div_ceil(SAMPLES).max(1);
     let sampled: Vec<(f64, f64)> = positions.iter().step_by(step).copied().collect();
-    let seen = localities(&sampled);
+    let (seen, spots) = localities(&sampled);
     let towns = ranked(seen.iter().map(|l| l.town.as_str()));
     let where_ = where_label(&seen);
     let when = if (last - first).num_days() < DAY_PRECISION_DAYS {
@@ -52,12 +54,14 @@ pub fn trip_label(positions: &[(f64, f64)], first: NaiveDate, last: NaiveDate) -
         destination: where_,
         label,
         towns: towns.into_iter().map(|(t, _)| t.to_string()).collect(),
+        spots,
     }
 }
 
 /// Each position's locality, read at the centre of the place it clusters into (as
-/// the Places view clusters), so a walk through Paris and its suburbs says "Paris".
-fn localities(positions: &[(f64, f64)]) -> Vec<Locality> {
+/// the Places view clusters), so a walk through Paris and its suburbs says "Paris";
+/// and those centres.
+fn localities(positions: &[(f64, f64)]) -> (Vec<Locality>, Vec<(f64, f64)>) {
     let labels = cluster_positions(positions, &ClusterOptions::default());
     let count = labels.iter().max().map_or(0, |m| m + 1);
     let mut sums = vec![[0.0; 3]; count];
@@ -65,14 +69,10 @@ fn localities(positions: &[(f64, f64)]) -> Vec<Locality> {
         let v = unit_vector(lat, lon);
         sums[l] = [sums[l][0] + v[0], sums[l][1] + v[1], sums[l][2] + v[2]];
     }
-    let centres: Vec<Locality> = sums
-        .into_iter()
-        .map(|s| {
-            let (lat, lon) = to_lat_lon(s);
-            locality(lat, lon)
-        })
-        .collect();
-    labels.into_iter().map(|l| centres[l].clone()).collect()
+    let spots: Vec<(f64, f64)> = sums.into_iter().map(to_lat_lon).collect();
+    let centres: Vec<Locality> = spots.iter().map(|&(lat, lon)| locality(lat, lon)).collect();
+    let seen = labels.into_iter().map(|l| centres[l].clone()).collect();
+    (seen, spots)
 }
 
 /// "Tokyo"; "Tuscany: Florence and Arezzo"; "Italy: Rome, Florence and Venice";
