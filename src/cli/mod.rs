@@ -1,6 +1,7 @@
 //! The command line: the headless front end of the engine, and the contract
 //! that scripts, tests and later issues build on (see the README).
 
+mod album_cmd;
 mod cluster_cmd;
 mod eval_cmd;
 mod eval_names;
@@ -116,6 +117,34 @@ pub enum CliCommand {
         #[arg(long, value_enum, default_value = "auto")]
         device: flags::DeviceFlag,
     },
+    /// Keep photos as albums: list, show, keep, add, remove, rename, delete.
+    Album {
+        #[command(subcommand)]
+        action: AlbumCommand,
+    },
+    /// Copy an album, or a group of a folder, to DEST (originals are only read).
+    Export {
+        /// The album to export (or give --group and --folder).
+        #[arg(required_unless_present = "group")]
+        album: Option<String>,
+        /// The folder to copy into (made if missing; never inside a library folder).
+        #[arg(long, value_name = "DEST")]
+        to: PathBuf,
+        /// A group's key, as `groups FOLDER --by ... --json` prints it ("2019-07-13", "trip-...", "cluster-2").
+        #[arg(
+            long,
+            value_name = "KEY",
+            requires = "folder",
+            conflicts_with = "album"
+        )]
+        group: Option<String>,
+        /// The folder the group is in.
+        #[arg(long, value_name = "FOLDER")]
+        folder: Option<PathBuf>,
+        /// Name the copies by capture time: "2023-10-02 14.31.07.jpg".
+        #[arg(long)]
+        rename_by_date: bool,
+    },
     /// Where home is for the trips (chosen, or inferred from FOLDER's photos); choose or forget it.
     Home {
         folder: PathBuf,
@@ -144,6 +173,49 @@ pub enum CliCommand {
         names: bool,
         #[command(flatten)]
         learn: cluster_cmd::LearnArgs,
+    },
+}
+
+/// What `album` does.
+#[derive(Debug, Subcommand)]
+pub enum AlbumCommand {
+    /// Every album and how many photos it holds.
+    List,
+    /// An album's photos (missing ones say so).
+    Show {
+        name: String,
+    },
+    /// Keep photos (paths, or a group of a folder) as a new album.
+    Keep {
+        name: String,
+        photos: Vec<PathBuf>,
+        /// A group's key, as `groups FOLDER --by ... --json` prints it.
+        #[arg(long, value_name = "KEY", requires = "folder")]
+        group: Option<String>,
+        #[arg(long, value_name = "FOLDER")]
+        folder: Option<PathBuf>,
+    },
+    /// Add photos (paths, or a group of a folder) to an album.
+    Add {
+        name: String,
+        photos: Vec<PathBuf>,
+        #[arg(long, value_name = "KEY", requires = "folder")]
+        group: Option<String>,
+        #[arg(long, value_name = "FOLDER")]
+        folder: Option<PathBuf>,
+    },
+    /// Take photos out of an album (the files are not touched).
+    Remove {
+        name: String,
+        photos: Vec<PathBuf>,
+    },
+    Rename {
+        name: String,
+        new_name: String,
+    },
+    /// Forget an album (its photos are not touched).
+    Delete {
+        name: String,
     },
 }
 
@@ -221,6 +293,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             search_cmd::run(&mut catalog, &locations, &request)
         }
+        Some(CliCommand::Album { action }) => {
+            let mut catalog = open_catalog(&locations)?;
+            run_album(&mut catalog, &locations, &action)
+        }
+        Some(CliCommand::Export {
+            album,
+            to,
+            group,
+            folder,
+            rename_by_date,
+        }) => {
+            let mut catalog = open_catalog(&locations)?;
+            let source = album_cmd::Source {
+                paths: &[],
+                group: group.as_deref(),
+                folder: folder.as_deref(),
+            };
+            let options = photo_atlas_core::export::ExportOptions { rename_by_date };
+            album_cmd::export_cmd(
+                &mut catalog,
+                &locations,
+                album.as_deref(),
+                source,
+                &to,
+                options,
+            )
+        }
         Some(CliCommand::Home { folder, set, clear }) => {
             let mut catalog = open_catalog(&locations)?;
             let change = match (set, clear) {
@@ -250,6 +349,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         None => open_window(cli, locations),
     }
+}
+
+fn album_source<'a>(
+    photos: &'a [PathBuf],
+    group: &'a Option<String>,
+    folder: &'a Option<PathBuf>,
+) -> album_cmd::Source<'a> {
+    album_cmd::Source {
+        paths: photos,
+        group: group.as_deref(),
+        folder: folder.as_deref(),
+    }
+}
+
+fn run_album(
+    catalog: &mut Catalog,
+    locations: &Locations,
+    command: &AlbumCommand,
+) -> anyhow::Result<ExitCode> {
+    use album_cmd::AlbumAction;
+    let action = match command {
+        AlbumCommand::List => AlbumAction::List,
+        AlbumCommand::Show { name } => AlbumAction::Show(name),
+        AlbumCommand::Keep {
+            name,
+            photos,
+            group,
+            folder,
+        } => AlbumAction::Keep(name, album_source(photos, group, folder)),
+        AlbumCommand::Add {
+            name,
+            photos,
+            group,
+            folder,
+        } => AlbumAction::Add(name, album_source(photos, group, folder)),
+        AlbumCommand::Remove { name, photos } => AlbumAction::Remove(name, photos),
+        AlbumCommand::Rename { name, new_name } => AlbumAction::Rename(name, new_name),
+        AlbumCommand::Delete { name } => AlbumAction::Delete(name),
+    };
+    album_cmd::album(catalog, locations, action)
 }
 
 fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {

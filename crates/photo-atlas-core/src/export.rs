@@ -106,24 +106,33 @@ pub fn export(
     Ok(report)
 }
 
-/// The destination, made and canonicalised, unless it lies inside a library folder.
+/// The destination, made and canonicalised, unless it lies inside a library folder
+/// (checked before anything is made, so a refused export creates no folder there).
 fn prepare_destination(dest: &Path, library_folders: &[PathBuf]) -> Result<PathBuf, ExportError> {
     let unwritable = |e: std::io::Error| ExportError::Destination {
         path: dest.display().to_string(),
         why: describe_write(&e),
     };
-    std::fs::create_dir_all(dest).map_err(unwritable)?;
-    let canonical = dest.canonicalize().map_err(unwritable)?;
+    let absolute = std::path::absolute(dest).map_err(unwritable)?;
+    let existing = absolute
+        .ancestors()
+        .find(|a| a.exists())
+        .unwrap_or(&absolute);
+    let planned = existing
+        .canonicalize()
+        .map_err(unwritable)?
+        .join(absolute.strip_prefix(existing).unwrap_or(Path::new("")));
     for folder in library_folders {
         let folder = folder.canonicalize().unwrap_or_else(|_| folder.clone());
-        if canonical.starts_with(&folder) {
+        if planned.starts_with(&folder) {
             return Err(ExportError::IntoLibrary(
                 dest.display().to_string(),
                 folder.display().to_string(),
             ));
         }
     }
-    Ok(canonical)
+    std::fs::create_dir_all(&planned).map_err(unwritable)?;
+    Ok(planned)
 }
 
 /// The copy's name before collisions: its own, or its capture time.
