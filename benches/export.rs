@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
         let report = export(
             &photos,
             &dest,
-            &[source.clone()],
+            std::slice::from_ref(&source),
             ExportOptions::default(),
             &CancelToken::new(),
             &Progress::default(),

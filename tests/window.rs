@@ -236,6 +236,93 @@ fn events_view_shows_trip_cards_and_trips_that_open_onto_their_days_and_says_whe
 }
 
 #[test]
+fn photos_selected_with_ctrl_and_shift_click_are_kept_as_an_album_that_survives_a_restart_and_exports()
+ {
+    let (lib, state, out) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
+    });
+    h.get_by_label("a.jpg")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    h.run_steps(2);
+    h.get_by_label("c.jpg")
+        .click_modifiers(egui::Modifiers::SHIFT);
+    step_until(&mut h, "three selected", |h| {
+        h.query_by_label("3 selected").is_some()
+    });
+    assert!(
+        h.state().app.viewer.is_none(),
+        "a modified click selects, it does not open"
+    );
+    h.get_by_label("Keep as album").click();
+    step_until(&mut h, "the album dialog", |h| {
+        h.query_by_label("Keep").is_some()
+    });
+    h.run_steps(3); // the dialog's first frames only size it
+    h.get_by_label("Keep").click();
+    h.run_steps(2);
+    h.get_by_label("Albums").click();
+    step_until(&mut h, "the album", |h| {
+        h.query_by_label("Album 1  ·  3").is_some()
+    });
+    drop(h);
+
+    // A new window on the same catalog has it.
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
+    });
+    h.get_by_label("Albums").click();
+    step_until(&mut h, "the album again", |h| {
+        h.query_by_label("Album 1  ·  3").is_some()
+    });
+    let originals: Vec<PathBuf> = ["a.jpg", "b.jpg", "c.jpg"]
+        .iter()
+        .map(|n| lib.path().join(n))
+        .collect();
+    let fingerprint = |p: &Path| {
+        let m = std::fs::metadata(p).expect("meta");
+        (
+            std::fs::read(p).expect("read"),
+            m.modified().expect("mtime"),
+        )
+    };
+    let before: Vec<_> = originals.iter().map(|p| fingerprint(p)).collect();
+    // The folder dialog is the system's; the test hands the export its answer.
+    let photos = {
+        let app = &h.state().app;
+        let snap = app.snapshot.as_ref().expect("snapshot");
+        snap.albums[0]
+            .group
+            .photos
+            .iter()
+            .map(|&i| snap.photos[i].clone())
+            .collect()
+    };
+    h.state_mut()
+        .app
+        .start_export_to(photos, out.path().to_path_buf());
+    step_until(&mut h, "the export", |h| {
+        h.query_by_label_contains("Copied 3 photos").is_some()
+    });
+    for (original, before) in originals.iter().zip(&before) {
+        let copy = out.path().join(original.file_name().expect("name"));
+        assert_eq!(
+            std::fs::read(copy).expect("copy"),
+            before.0,
+            "byte-identical"
+        );
+        assert_eq!(&fingerprint(original), before, "the original is unchanged");
+    }
+}
+
+#[test]
 fn a_photo_opens_large_and_the_arrow_keys_step_through() {
     let (lib, state) = (
         tempfile::tempdir().expect("tmp"),

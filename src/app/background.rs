@@ -64,16 +64,16 @@ impl PhotoAtlasApp {
         }
     }
 
-    /// The chosen home is written: the reload shows the trips measured from it.
-    pub(super) fn poll_setting_home(&mut self) {
-        let Some(task) = &mut self.setting_home else {
+    /// A catalog write is done (home chosen, an album kept): the reload shows it.
+    pub(super) fn poll_writing(&mut self) {
+        let Some(task) = &mut self.writing else {
             return;
         };
         let Some(result) = task.poll() else { return };
-        self.setting_home = None;
+        self.writing = None;
         match result {
             Ok(()) => self.request_reload(),
-            Err(e) => self.message = Some(format!("Home could not be changed: {e}")),
+            Err(e) => self.message = Some(format!("The catalog could not be changed: {e}")),
         }
     }
 

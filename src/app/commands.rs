@@ -42,6 +42,23 @@ pub enum Command {
     ShowInFolder(PathBuf),
     /// The search box now holds this text.
     Search(String),
+    /// Ctrl/Cmd-click (toggle) or Shift-click (`range`: from the last one picked) on a photo.
+    Select {
+        index: usize,
+        range: bool,
+    },
+    /// Every photo of the current view.
+    SelectAll,
+    ClearSelection,
+    /// Start naming a new album made of the selection.
+    BeginKeepAlbum,
+    /// The album name typed so far.
+    TypeAlbumName(String),
+    /// Keep the selection as an album with this name; `None` abandons it.
+    FinishKeepAlbum(Option<String>),
+    /// Copy these photos (snapshot indices) to a folder the user picks.
+    ExportPhotos(Vec<usize>),
+    CancelExport,
     /// Make this home for the trips (`None`: infer it from the photos).
     SetHome(Option<photo_atlas_core::store::SavedHome>),
 }
@@ -93,9 +110,32 @@ impl PhotoAtlasApp {
                 }
             }
             Command::Search(text) => self.search(text),
+            Command::Select { index, range } => self.select(index, range),
+            Command::SelectAll => self.select_all(),
+            Command::ClearSelection => self.clear_selection(),
+            Command::BeginKeepAlbum => {
+                self.naming_album = Some(format!("Album {}", self.albums_count() + 1));
+            }
+            Command::TypeAlbumName(name) => {
+                if let Some(typed) = &mut self.naming_album {
+                    *typed = name;
+                }
+            }
+            Command::FinishKeepAlbum(name) => {
+                self.naming_album = None;
+                if let Some(name) = name {
+                    self.keep_album(name);
+                }
+            }
+            Command::ExportPhotos(photos) => self.export_photos(photos),
+            Command::CancelExport => {
+                if let Some((task, _)) = &self.export.job {
+                    task.cancel();
+                }
+            }
             Command::SetHome(home) => {
-                if self.setting_home.is_none() {
-                    self.setting_home = Some(photo_atlas_core::tasks::start_set_home(
+                if self.writing.is_none() {
+                    self.writing = Some(photo_atlas_core::tasks::start_set_home(
                         &self.locations,
                         home,
                         self.waker.clone(),
@@ -109,12 +149,17 @@ impl PhotoAtlasApp {
         }
     }
 
+    fn albums_count(&self) -> usize {
+        self.snapshot.as_ref().map_or(0, |s| s.albums.len())
+    }
+
     fn open_folder(&mut self, folder: PathBuf) {
         self.retire_tasks();
         self.last_clustering = None;
         self.renaming = None;
         self.duplicates = super::DuplicatesView::default();
         self.search = super::SearchView::default();
+        self.selection = super::Selection::default();
         self.snapshot = None;
         self.viewer = None;
         self.message = None;

@@ -11,6 +11,7 @@ mod background;
 mod commands;
 mod loading;
 mod search;
+mod selection;
 mod textures;
 
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use std::time::Instant;
 
 pub use commands::Command;
 pub use search::SearchView;
+pub use selection::{ExportView, Selection};
 pub use textures::{TextureCache, ThumbSlot};
 
 use photo_atlas_core::imaging::ThumbnailCache;
@@ -45,10 +47,12 @@ pub enum ViewMode {
     Duplicates,
     /// The photos that match what is typed in the search box.
     Search,
+    /// The albums kept in the catalog.
+    Albums,
 }
 
 impl ViewMode {
-    pub const ALL: [ViewMode; 7] = [
+    pub const ALL: [ViewMode; 8] = [
         ViewMode::All,
         ViewMode::Dates,
         ViewMode::Events,
@@ -56,6 +60,7 @@ impl ViewMode {
         ViewMode::Content,
         ViewMode::Similar,
         ViewMode::Duplicates,
+        ViewMode::Albums,
     ];
 
     pub fn label(self) -> &'static str {
@@ -68,6 +73,7 @@ impl ViewMode {
             Self::Similar => "Similar",
             Self::Duplicates => "Duplicates",
             Self::Search => "Search",
+            Self::Albums => "Albums",
         }
     }
 }
@@ -141,8 +147,14 @@ pub struct PhotoAtlasApp {
     pub duplicates: DuplicatesView,
     /// The search box: the index, the running query and the last answer.
     pub search: SearchView,
-    /// Writing the home the person chose, when running.
-    pub setting_home: Option<photo_atlas_core::tasks::HomeTask>,
+    /// The photos picked in the grid.
+    pub selection: Selection,
+    /// Typing the name of a new album (from the selection).
+    pub naming_album: Option<String>,
+    /// Exporting photos: the folder dialog, then the copying.
+    pub export: ExportView,
+    /// A small catalog write (home chosen, an album kept), when running.
+    pub writing: Option<photo_atlas_core::tasks::WriteTask>,
     /// A cluster being renamed: (section in the Content view, the name being typed).
     pub renaming: Option<(usize, String)>,
     /// What the last finished scan did, in words.
@@ -195,7 +207,10 @@ impl PhotoAtlasApp {
             similar: SimilarView::default(),
             duplicates: DuplicatesView::default(),
             search: SearchView::default(),
-            setting_home: None,
+            writing: None,
+            selection: Selection::default(),
+            naming_album: None,
+            export: ExportView::default(),
             last_scan: None,
             view: options.view,
             waker,
@@ -254,7 +269,8 @@ impl PhotoAtlasApp {
             && self.joining.is_none()
             && self.duplicates.job.is_none()
             && !self.search.is_busy()
-            && self.setting_home.is_none()
+            && self.writing.is_none()
+            && self.export.job.is_none()
             && self.pending_similar.is_none()
             && self.pending_search.is_none();
         let duplicates_ready =
@@ -271,13 +287,15 @@ impl PhotoAtlasApp {
         self.poll_similar();
         self.poll_duplicates();
         self.poll_search();
-        self.poll_setting_home();
+        self.poll_writing();
+        self.poll_export();
         self.poll_folder_picker();
         if self.clustering.is_some()
             || self.joining.is_some()
             || self.similar.job.is_some()
             || self.duplicates.job.is_some()
             || self.search.is_busy()
+            || self.export.job.is_some()
         {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
@@ -316,7 +334,8 @@ impl PhotoAtlasApp {
             self.duplicates.job.take().and_then(|t| t.retire()),
             self.search.index_job.take().and_then(|(t, _)| t.retire()),
             self.search.query_job.take().and_then(|t| t.retire()),
-            self.setting_home.take().and_then(|t| t.retire()),
+            self.writing.take().and_then(|t| t.retire()),
+            self.export.job.take().and_then(|(t, _)| t.retire()),
             self.loading.retire(),
         ];
         self.retired.extend(handles.into_iter().flatten());
@@ -344,7 +363,8 @@ impl PhotoAtlasApp {
         names.extend(self.duplicates.job.as_ref().map(|t| t.name()));
         names.extend(self.search.index_job.as_ref().map(|(t, _)| t.name()));
         names.extend(self.search.query_job.as_ref().map(|t| t.name()));
-        names.extend(self.setting_home.as_ref().map(|t| t.name()));
+        names.extend(self.writing.as_ref().map(|t| t.name()));
+        names.extend(self.export.job.as_ref().map(|(t, _)| t.name()));
         if self.loading.is_busy() {
             names.push("library-loader");
         }
@@ -375,5 +395,6 @@ pub fn sections_of<'a>(
         ViewMode::Similar => similar.iter().collect(),
         ViewMode::Duplicates => duplicates.iter().collect(),
         ViewMode::Search => searched.iter().collect(),
+        ViewMode::Albums => snap.albums.iter().map(|a| &a.group).collect(),
     }
 }

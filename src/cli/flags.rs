@@ -81,6 +81,8 @@ pub enum ViewFlag {
     Similar,
     /// Identical files and near-duplicates (nothing is deleted).
     Duplicates,
+    /// The albums kept in the catalog.
+    Albums,
 }
 
 impl From<ViewFlag> for ViewMode {
@@ -93,6 +95,7 @@ impl From<ViewFlag> for ViewMode {
             ViewFlag::Content => ViewMode::Content,
             ViewFlag::Similar => ViewMode::Similar,
             ViewFlag::Duplicates => ViewMode::Duplicates,
+            ViewFlag::Albums => ViewMode::Albums,
         }
     }
 }

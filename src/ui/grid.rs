@@ -60,9 +60,11 @@ pub fn show(
         similar,
         duplicates,
         search,
+        selection,
         load_failed,
         ..
     } = app;
+    selection_keys(ui, !selection.photos.is_empty(), commands);
     let Some(snap) = snapshot.as_ref() else {
         if *load_failed {
             ui.centered_and_justified(|ui| {
@@ -164,8 +166,14 @@ pub fn show(
                     } else {
                         None
                     };
-                    if draw_thumbnail(ui, rect, photo, &slot, index, badge.as_deref()) {
-                        commands.push(Command::OpenPhoto(index));
+                    let cell = Cell {
+                        rect,
+                        index,
+                        selected: selection.photos.contains(&index),
+                        badge: badge.as_deref(),
+                    };
+                    if draw_thumbnail(ui, &cell, photo, &slot) {
+                        commands.push(click_command(ui, index));
                     }
                 }
             }
@@ -206,18 +214,52 @@ fn draw_header(ui: &mut egui::Ui, at: egui::Pos2, label: &str, count: usize) {
     );
 }
 
-/// Draws one cell; returns whether it was clicked.
-fn draw_thumbnail(
-    ui: &mut egui::Ui,
+/// Ctrl+A selects the view, Esc clears the selection (unless a text field has the keys).
+fn selection_keys(ui: &egui::Ui, any_selected: bool, commands: &mut Vec<Command>) {
+    if ui.ctx().wants_keyboard_input() {
+        return;
+    }
+    ui.input(|i| {
+        if i.modifiers.command && i.key_pressed(egui::Key::A) {
+            commands.push(Command::SelectAll);
+        }
+        if any_selected && i.key_pressed(egui::Key::Escape) {
+            commands.push(Command::ClearSelection);
+        }
+    });
+}
+
+/// A click opens the photo; with Ctrl/Cmd it toggles it in the selection, with Shift
+/// it selects the range from the last one picked.
+fn click_command(ui: &egui::Ui, index: usize) -> Command {
+    let modifiers = ui.input(|i| i.modifiers);
+    if modifiers.command {
+        Command::Select {
+            index,
+            range: false,
+        }
+    } else if modifiers.shift {
+        Command::Select { index, range: true }
+    } else {
+        Command::OpenPhoto(index)
+    }
+}
+
+/// Where a thumbnail goes and how it is marked.
+struct Cell<'a> {
     rect: Rect,
-    photo: &PhotoRecord,
-    slot: &ThumbSlot,
     index: usize,
-    badge_text: Option<&str>,
-) -> bool {
+    selected: bool,
+    badge: Option<&'a str>,
+}
+
+/// Draws one cell; returns whether it was clicked.
+fn draw_thumbnail(ui: &mut egui::Ui, cell: &Cell, photo: &PhotoRecord, slot: &ThumbSlot) -> bool {
+    let (rect, index, badge_text) = (cell.rect, cell.index, cell.badge);
     let response = ui.interact(rect, ui.id().with(("thumb", index)), Sense::click());
     let name = photo.file_name().to_string();
-    response.widget_info(|| WidgetInfo::labeled(WidgetType::Button, true, &name));
+    let selected = cell.selected;
+    response.widget_info(|| WidgetInfo::selected(WidgetType::Button, true, selected, &name));
     if !ui.is_rect_visible(rect) {
         return response.clicked();
     }
@@ -251,7 +293,23 @@ fn draw_thumbnail(
     if let Some(text) = badge_text {
         badge(painter, rect, text);
     }
-    if response.hovered() {
+    if selected {
+        painter.rect_stroke(
+            rect,
+            radius,
+            Stroke::new(4.0, super::theme::ACCENT),
+            egui::StrokeKind::Inside,
+        );
+        let mark = rect.right_top() + vec2(-14.0, 14.0);
+        painter.circle_filled(mark, 10.0, super::theme::ACCENT);
+        painter.text(
+            mark,
+            egui::Align2::CENTER_CENTER,
+            "✔",
+            egui::FontId::proportional(13.0),
+            Color32::WHITE,
+        );
+    } else if response.hovered() {
         painter.rect_stroke(
             rect,
             radius,

@@ -2,6 +2,7 @@
 //! it, and push [`Command`]s into the frame's sink; the only thing they hold mutably is
 //! the texture cache, to ask for pictures. They never read files or wait on tasks.
 
+mod albums;
 mod clusters;
 mod empty_state;
 mod events_panel;
@@ -45,11 +46,13 @@ pub fn draw(
                 crate::app::ViewMode::Duplicates => similar::duplicates_panel(app, ui),
                 crate::app::ViewMode::Search => search_panel::show(app, ui),
                 crate::app::ViewMode::Events => events_panel::show(app, textures, ui, out),
+                crate::app::ViewMode::Albums => albums::panel(app, ui, out),
                 _ => {}
             }
             grid::show(app, textures, ui, out)
         });
         clusters::rename_dialog(app, ctx, out);
+        albums::name_dialog(app, ctx, out);
     }
     drop_hint(ctx);
 }

@@ -50,6 +50,11 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                             });
                     }
                 }
+                ViewMode::Albums => {
+                    for (i, album) in snap.albums.iter().enumerate() {
+                        group_link(ui, &album.group, i, out);
+                    }
+                }
                 ViewMode::Search => {
                     let count = app.search.section.first().map_or(0, |g| g.photos.len());
                     ui.label(egui::RichText::new(count_label(count, "photo")).weak());

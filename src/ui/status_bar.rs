@@ -23,6 +23,7 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                         ui.label(egui::RichText::new(last).weak());
                     }
                 }
+                super::albums::selection_bar(app, ui, out);
                 if let Some(message) = &app.message {
                     // One line here (an error may carry a backtrace); all of it on hover.
                     let first = message.lines().next().unwrap_or_default();

@@ -29,13 +29,28 @@ pub struct Loaded {
 
 pub type LoadTask = Task<Option<Loaded>, Failure>;
 pub type RecentTask = Task<Vec<String>, Failure>;
-pub type HomeTask = Task<(), Failure>;
+/// A small write to the catalog the window asked for (home chosen, an album kept).
+pub type WriteTask = Task<(), Failure>;
 
 /// Chooses home in the catalog (`None`: infer it from the photos again).
-pub fn start_set_home(locations: &Locations, home: Option<SavedHome>, waker: Waker) -> HomeTask {
+pub fn start_set_home(locations: &Locations, home: Option<SavedHome>, waker: Waker) -> WriteTask {
     let l = locations.clone();
     Task::spawn("set-home", Default::default(), waker, move |_, _| {
         Ok(Catalog::open(&l.catalog)?.set_home(home.as_ref())?)
+    })
+}
+
+/// Keeps `photos` as a new album called `name`.
+pub fn start_keep_album(
+    locations: &Locations,
+    name: String,
+    photos: Vec<PathBuf>,
+    waker: Waker,
+) -> WriteTask {
+    let l = locations.clone();
+    Task::spawn("keep-album", Default::default(), waker, move |_, _| {
+        Catalog::open(&l.catalog)?.create_album(&name, &photos)?;
+        Ok(())
     })
 }
 
@@ -84,8 +99,13 @@ pub(super) fn load(
     let clusters = catalog.clusters(folder.key())?;
     let home = catalog.home()?;
     let snapshot = FolderSnapshot::build(folder.key().to_owned(), photos, problems, home.as_ref());
+    let albums = catalog
+        .albums()?
+        .into_iter()
+        .map(|a| catalog.album_photos(a.id).map(|p| (a, p)))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(Loaded {
-        snapshot: snapshot.with_clusters(clusters),
+        snapshot: snapshot.with_clusters(clusters).with_albums(albums),
         warnings,
     }))
 }

@@ -6,6 +6,7 @@
 
 mod catalog_reads;
 mod cluster_job;
+mod export_job;
 mod image_loader;
 mod scan_job;
 mod search_job;
@@ -13,9 +14,11 @@ mod similar_job;
 mod snapshot;
 
 pub use catalog_reads::{
-    HomeTask, LoadTask, Loaded, RecentTask, Rename, start_load, start_recent, start_set_home,
+    LoadTask, Loaded, RecentTask, Rename, WriteTask, start_keep_album, start_load, start_recent,
+    start_set_home,
 };
 pub use cluster_job::{JoinTask, LearnTask, start_joining, start_learning};
+pub use export_job::{ExportTask, start_export};
 pub use image_loader::{ImageLoader, ImageSource, LoadedImage};
 pub use scan_job::{ScanTask, start_scan};
 pub use search_job::{QueryTask, SearchIndexTask, start_query, start_search_index};
@@ -23,8 +26,8 @@ pub use similar_job::{
     DuplicatesTask, SHOWN as SIMILAR_SHOWN, SimilarTask, start_duplicates, start_similar,
 };
 pub use snapshot::{
-    ContentSection, Country, EventRow, FolderSnapshot, IndexedGroup, PhotoPlace, PlaceInfo,
-    PlaceSection, TripOutline,
+    AlbumSection, ContentSection, Country, EventRow, FolderSnapshot, IndexedGroup, PhotoPlace,
+    PlaceInfo, PlaceSection, TripOutline,
 };
 
 /// Why a task failed, in words a person can read.
@@ -42,6 +45,8 @@ pub enum Failure {
     Search(#[from] crate::search::similar::SearchError),
     #[error(transparent)]
     Features(#[from] crate::ml::features::MlError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Device(#[from] crate::ml::device::DeviceError),
 }

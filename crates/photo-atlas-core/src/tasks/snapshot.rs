@@ -80,6 +80,15 @@ pub enum EventRow {
     Event(usize),
 }
 
+/// An album as a grid section: its photos in this folder, in the album's order, and
+/// how many of its photos are not here (moved, deleted, or in another folder).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlbumSection {
+    pub id: i64,
+    pub group: IndexedGroup,
+    pub elsewhere: usize,
+}
+
 /// A content cluster as a grid section (photos by confidence).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContentSection {
@@ -115,6 +124,8 @@ pub struct FolderSnapshot {
     pub countries: Vec<Country>,
     /// Content clusters, largest first.
     pub content: Vec<ContentSection>,
+    /// The catalog's albums, in the order they were made.
+    pub albums: Vec<AlbumSection>,
     /// Each photo's index in `photos`, by path (built here once, not on the UI thread).
     by_path: HashMap<PathBuf, usize>,
     /// Photos of the folder that are in no cluster (added since the last clustering).
@@ -191,9 +202,31 @@ impl FolderSnapshot {
             countries,
             by_path,
             content: Vec::new(),
+            albums: Vec::new(),
             unclustered: 0,
             problems,
         }
+    }
+
+    /// Adds the catalog's albums (with their photos' paths) as grid sections.
+    pub fn with_albums(mut self, albums: Vec<(crate::store::Album, Vec<PathBuf>)>) -> Self {
+        self.albums = albums
+            .into_iter()
+            .map(|(album, paths)| {
+                let photos: Vec<usize> = paths.iter().filter_map(|p| self.index_of(p)).collect();
+                AlbumSection {
+                    id: album.id,
+                    elsewhere: paths.len() - photos.len(),
+                    group: IndexedGroup {
+                        level: GroupLevel::Section,
+                        key: format!("album-{}", album.id),
+                        label: album.name,
+                        photos,
+                    },
+                }
+            })
+            .collect();
+        self
     }
 
     /// Adds the folder's stored content clusters as grid sections.
