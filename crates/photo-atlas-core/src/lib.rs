@@ -7,7 +7,7 @@
 //! Dependencies point down this list, never up (see `ARCHITECTURE.md`):
 //!
 //! ```text
-//! tasks     ->  scanner, ml, search, grouping, store, imaging, photo, library, jobs
+//! tasks     ->  scanner, ml, search, grouping, export, store, imaging, photo, library, jobs
 //! scanner   ->  store, imaging, photo, library, metadata, jobs
 //! export    ->  photo, jobs
 //! search    ->  ml, grouping, store, photo, library, metadata, jobs
