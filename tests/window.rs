@@ -559,6 +559,7 @@ fn duplicates_view_lists_identical_files_and_deletes_nothing() {
         tempfile::tempdir().expect("tmp"),
     );
     trip_library(lib.path());
+    std::thread::sleep(Duration::from_millis(20)); // the copy is newer than its original
     std::fs::copy(lib.path().join("b.jpg"), lib.path().join("b copy.jpg")).expect("copy");
     let before = util::snapshot(lib.path());
     let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
@@ -587,6 +588,28 @@ fn duplicates_view_lists_identical_files_and_deletes_nothing() {
     names.sort_unstable();
     assert_eq!(names, ["b copy.jpg", "b.jpg"]);
     h.get_by_label_contains("1 set, 2 photos");
+    // All but the best file of the set are preselected: here the copy, newer than b.jpg.
+    h.get_by_label("1 selected");
+    let selected: Vec<String> = h
+        .state()
+        .app
+        .selection
+        .photos
+        .iter()
+        .map(|&i| snap.photos[i].file_name().into_owned())
+        .collect();
+    assert_eq!(selected, ["b copy.jpg"]);
+    h.get_by_label("Select the best of each set").click();
+    step_until(&mut h, "the keeper selected", |h| {
+        h.state()
+            .app
+            .selection
+            .photos
+            .iter()
+            .map(|&i| snap.photos[i].file_name().into_owned())
+            .collect::<Vec<_>>()
+            == ["b.jpg"]
+    });
     assert_eq!(
         util::snapshot(lib.path()),
         before,

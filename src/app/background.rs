@@ -275,6 +275,10 @@ impl PhotoAtlasApp {
                     })
                     .collect();
                 self.duplicates.sections = Some(sections);
+                // Preselected: every file but the best of each set (nothing is deleted).
+                if self.selection.photos.is_empty() {
+                    self.select_duplicates(false);
+                }
             }
             Err(e) => self.duplicates.error = Some(e.to_string()),
         }

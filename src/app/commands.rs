@@ -49,6 +49,10 @@ pub enum Command {
     },
     /// Every photo of the current view.
     SelectAll,
+    /// In each duplicates set, the best file (`true`: the keepers) or all the others.
+    SelectDuplicates {
+        best: bool,
+    },
     ClearSelection,
     /// Start naming a new album made of the selection.
     BeginKeepAlbum,
@@ -112,6 +116,7 @@ impl PhotoAtlasApp {
             Command::Search(text) => self.search(text),
             Command::Select { index, range } => self.select(index, range),
             Command::SelectAll => self.select_all(),
+            Command::SelectDuplicates { best } => self.select_duplicates(best),
             Command::ClearSelection => self.clear_selection(),
             Command::BeginKeepAlbum => {
                 self.naming_album = Some(format!("Album {}", self.albums_count() + 1));

@@ -2,7 +2,9 @@
 //! from the last one picked in the order the view shows, Ctrl+A takes the view, Esc
 //! clears), and what can be done with a selection or an album: keep it as an album
 //! (named in a dialog), or export it to a folder picked with the system's dialog,
-//! with progress and Cancel. The writes and copies run as tasks.
+//! with progress and Cancel. In the Duplicates view the selection starts as every
+//! file but the best of each set (largest, then oldest); nothing is ever deleted.
+//! The writes and copies run as tasks.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -72,6 +74,36 @@ impl PhotoAtlasApp {
 
     pub(super) fn select_all(&mut self) {
         self.selection.photos = self.view_order().into_iter().collect();
+    }
+
+    /// In each duplicates set, the best file (largest, then oldest taken, then the
+    /// file modified first: a copy is newer than its original) or all the others.
+    pub(super) fn select_duplicates(&mut self, best: bool) {
+        let (Some(snap), Some(sets)) = (&self.snapshot, &self.duplicates.sections) else {
+            return;
+        };
+        let mut picked = BTreeSet::new();
+        for set in sets {
+            let keeper = set.photos.iter().copied().min_by_key(|&i| {
+                let p = &snap.photos[i];
+                (
+                    std::cmp::Reverse(p.size),
+                    p.taken.map(|t| t.at.local),
+                    p.mtime_ns,
+                    p.path.clone(),
+                )
+            });
+            picked.extend(
+                set.photos
+                    .iter()
+                    .copied()
+                    .filter(|&i| (Some(i) == keeper) == best),
+            );
+        }
+        self.selection = Selection {
+            photos: picked,
+            anchor: None,
+        };
     }
 
     pub(super) fn clear_selection(&mut self) {

@@ -43,7 +43,7 @@ pub fn draw(
             match app.view {
                 crate::app::ViewMode::Content => clusters::panel(app, ui, out),
                 crate::app::ViewMode::Similar => similar::panel(app, ui),
-                crate::app::ViewMode::Duplicates => similar::duplicates_panel(app, ui),
+                crate::app::ViewMode::Duplicates => similar::duplicates_panel(app, ui, out),
                 crate::app::ViewMode::Search => search_panel::show(app, ui),
                 crate::app::ViewMode::Events => events_panel::show(app, textures, ui, out),
                 crate::app::ViewMode::Albums => albums::panel(app, ui, out),

@@ -1,6 +1,7 @@
 //! The panels of the search views. Similar: what was searched with, the search
 //! running, why it failed, and the drop zone (a photo dropped here, from anywhere,
-//! is searched with). Duplicates: the search running, or what it found.
+//! is searched with). Duplicates: the search running, or what it found, with the
+//! best file of each set (or all the others) to select.
 
 use crate::app::PhotoAtlasApp;
 
@@ -40,7 +41,11 @@ pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui) {
     ui.add_space(6.0);
 }
 
-pub fn duplicates_panel(app: &PhotoAtlasApp, ui: &mut egui::Ui) {
+pub fn duplicates_panel(
+    app: &PhotoAtlasApp,
+    ui: &mut egui::Ui,
+    out: &mut Vec<crate::app::Command>,
+) {
     let d = &app.duplicates;
     ui.horizontal(|ui| {
         if d.job.is_some() {
@@ -56,6 +61,18 @@ pub fn duplicates_panel(app: &PhotoAtlasApp, ui: &mut egui::Ui) {
                     super::count_label(sections.len(), "set"),
                     super::count_label(photos, "photo")
                 ));
+                if ui
+                    .button("Select the best of each set")
+                    .on_hover_text(
+                        "The largest file, then the oldest: keep them as an album or export them",
+                    )
+                    .clicked()
+                {
+                    out.push(crate::app::Command::SelectDuplicates { best: true });
+                }
+                if ui.button("Select all but the best").clicked() {
+                    out.push(crate::app::Command::SelectDuplicates { best: false });
+                }
             }
         }
     });
