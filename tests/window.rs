@@ -323,6 +323,40 @@ fn photos_selected_with_ctrl_and_shift_click_are_kept_as_an_album_that_survives_
 }
 
 #[test]
+fn the_keyboard_moves_through_the_grid_selects_with_space_and_opens_with_enter() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
+    });
+    h.key_press(egui::Key::ArrowRight); // the cursor starts on the first photo
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "one selected", |h| {
+        h.query_by_label("1 selected").is_some()
+    });
+    let snap = h.state().app.snapshot.clone().expect("snapshot");
+    let selected: Vec<String> = h
+        .state()
+        .app
+        .selection
+        .photos
+        .iter()
+        .map(|&i| snap.photos[i].file_name().into_owned())
+        .collect();
+    assert_eq!(selected, ["b.jpg"]);
+    h.key_press(egui::Key::Enter);
+    step_until(&mut h, "the viewer", |h| {
+        h.query_by_label("2 of 4").is_some()
+    });
+}
+
+#[test]
 fn a_photo_opens_large_and_the_arrow_keys_step_through() {
     let (lib, state) = (
         tempfile::tempdir().expect("tmp"),

@@ -49,6 +49,12 @@ pub enum Command {
     },
     /// Every photo of the current view.
     SelectAll,
+    /// Move the grid's keyboard cursor this many photos along the view (a row is `columns`).
+    MoveCursor(isize),
+    /// Open the photo under the cursor (Enter).
+    OpenCursor,
+    /// Toggle the photo under the cursor in the selection (Space).
+    SelectCursor,
     /// In each duplicates set, the best file (`true`: the keepers) or all the others.
     SelectDuplicates {
         best: bool,
@@ -116,6 +122,17 @@ impl PhotoAtlasApp {
             Command::Search(text) => self.search(text),
             Command::Select { index, range } => self.select(index, range),
             Command::SelectAll => self.select_all(),
+            Command::MoveCursor(delta) => self.move_cursor(delta),
+            Command::OpenCursor => {
+                if let Some(i) = self.cursor {
+                    self.open_photo(i);
+                }
+            }
+            Command::SelectCursor => {
+                if let Some(i) = self.cursor {
+                    self.select(i, false);
+                }
+            }
             Command::SelectDuplicates { best } => self.select_duplicates(best),
             Command::ClearSelection => self.clear_selection(),
             Command::BeginKeepAlbum => {

@@ -165,6 +165,10 @@ pub struct PhotoAtlasApp {
     pub thumb_size: f32,
     /// Section of the grid to scroll to on the next frame.
     pub scroll_to: Option<usize>,
+    /// Photo the grid's keyboard cursor is on (arrows move it, Enter opens, Space selects).
+    pub cursor: Option<usize>,
+    /// Photo to bring into view on the next frame (the cursor moved).
+    pub reveal: Option<usize>,
     /// A message for the user (an error, a hint), shown in the status bar.
     pub message: Option<String>,
     /// The open folder could not be read (the grid says so instead of waiting).
@@ -218,6 +222,8 @@ impl PhotoAtlasApp {
             show_problems: false,
             thumb_size: 160.0,
             scroll_to: None,
+            cursor: None,
+            reveal: None,
             message: None,
             load_failed: false,
             queued: Vec::new(),
@@ -254,6 +260,7 @@ impl PhotoAtlasApp {
     /// What was drawn once (a scroll to a section) is not drawn again.
     pub fn apply_commands(&mut self, ctx: &egui::Context, from_ui: Vec<Command>) {
         self.scroll_to = None;
+        self.reveal = None;
         let queued = std::mem::take(&mut self.queued);
         for command in queued.into_iter().chain(from_ui) {
             self.apply(ctx, command);

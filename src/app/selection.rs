@@ -1,6 +1,6 @@
 //! Selecting photos in the grid (Ctrl/Cmd-click toggles, Shift-click takes the range
 //! from the last one picked in the order the view shows, Ctrl+A takes the view, Esc
-//! clears), and what can be done with a selection or an album: keep it as an album
+//! clears; the arrows move a keyboard cursor, Space selects under it, Enter opens), and what can be done with a selection or an album: keep it as an album
 //! (named in a dialog), or export it to a folder picked with the system's dialog,
 //! with progress and Cancel. In the Duplicates view the selection starts as every
 //! file but the best of each set (largest, then oldest); nothing is ever deleted.
@@ -70,6 +70,21 @@ impl PhotoAtlasApp {
             }
         }
         self.selection.anchor = Some(index);
+    }
+
+    /// Moves the keyboard cursor `delta` photos along the view (it starts on the first).
+    pub(super) fn move_cursor(&mut self, delta: isize) {
+        let order = self.view_order();
+        if order.is_empty() {
+            return;
+        }
+        let at = self.cursor.and_then(|c| order.iter().position(|&p| p == c));
+        let next = match at {
+            None => 0,
+            Some(k) => (k as isize + delta).clamp(0, order.len() as isize - 1) as usize,
+        };
+        self.cursor = Some(order[next]);
+        self.reveal = self.cursor;
     }
 
     pub(super) fn select_all(&mut self) {

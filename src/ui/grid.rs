@@ -61,10 +61,11 @@ pub fn show(
         duplicates,
         search,
         selection,
+        cursor,
+        reveal,
         load_failed,
         ..
     } = app;
-    selection_keys(ui, !selection.photos.is_empty(), commands);
     let Some(snap) = snapshot.as_ref() else {
         if *load_failed {
             ui.centered_and_justified(|ui| {
@@ -113,6 +114,8 @@ pub fn show(
     let sizes: Vec<usize> = sections.iter().map(|s| s.photos.len()).collect();
     let width = ui.available_width() - ui.spacing().scroll.bar_width - 4.0;
     let layout = GridLayout::compute(&sizes, width, *thumb_size);
+    selection_keys(ui, !selection.photos.is_empty(), commands);
+    cursor_keys(ui, layout.columns, commands);
     let mut area = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .id_salt(("grid", *view));
@@ -122,6 +125,9 @@ pub fn show(
     area.show_viewport(ui, |ui, viewport| {
         ui.set_height(layout.total_height);
         let origin = ui.max_rect().min;
+        if let Some(rect) = reveal.and_then(|i| cell_rect(&sections, &layout, i)) {
+            ui.scroll_to_rect(rect.translate(origin.to_vec2()), None);
+        }
         for (s, section) in sections.iter().enumerate() {
             let top = layout.section_tops[s];
             let bottom = layout
@@ -170,6 +176,7 @@ pub fn show(
                         rect,
                         index,
                         selected: selection.photos.contains(&index),
+                        under_cursor: *cursor == Some(index),
                         badge: badge.as_deref(),
                     };
                     if draw_thumbnail(ui, &cell, photo, &slot) {
@@ -229,6 +236,50 @@ fn selection_keys(ui: &egui::Ui, any_selected: bool, commands: &mut Vec<Command>
     });
 }
 
+/// Arrows move the cursor (a row up or down is `columns` photos), Enter opens, Space selects.
+fn cursor_keys(ui: &egui::Ui, columns: usize, commands: &mut Vec<Command>) {
+    if ui.ctx().wants_keyboard_input() {
+        return;
+    }
+    let row = columns as isize;
+    ui.input(|i| {
+        for (key, delta) in [
+            (egui::Key::ArrowRight, 1),
+            (egui::Key::ArrowLeft, -1),
+            (egui::Key::ArrowDown, row),
+            (egui::Key::ArrowUp, -row),
+        ] {
+            if i.key_pressed(key) {
+                commands.push(Command::MoveCursor(delta));
+            }
+        }
+        if i.key_pressed(egui::Key::Enter) {
+            commands.push(Command::OpenCursor);
+        }
+        if i.key_pressed(egui::Key::Space) {
+            commands.push(Command::SelectCursor);
+        }
+    });
+}
+
+/// Where photo `index` sits in the grid's content (its first appearance), if shown.
+fn cell_rect(
+    sections: &[&photo_atlas_core::tasks::IndexedGroup],
+    layout: &GridLayout,
+    index: usize,
+) -> Option<Rect> {
+    sections.iter().enumerate().find_map(|(s, g)| {
+        let k = g.photos.iter().position(|&p| p == index)?;
+        let row_h = layout.row_height();
+        let top = layout.section_tops[s] + HEADER_HEIGHT + (k / layout.columns) as f32 * row_h;
+        let left = (k % layout.columns) as f32 * row_h;
+        Some(Rect::from_min_size(
+            pos2(left, top),
+            Vec2::splat(layout.cell),
+        ))
+    })
+}
+
 /// A click opens the photo; with Ctrl/Cmd it toggles it in the selection, with Shift
 /// it selects the range from the last one picked.
 fn click_command(ui: &egui::Ui, index: usize) -> Command {
@@ -250,6 +301,7 @@ struct Cell<'a> {
     rect: Rect,
     index: usize,
     selected: bool,
+    under_cursor: bool,
     badge: Option<&'a str>,
 }
 
@@ -315,6 +367,14 @@ fn draw_thumbnail(ui: &mut egui::Ui, cell: &Cell, photo: &PhotoRecord, slot: &Th
             radius,
             Stroke::new(2.0, super::theme::ACCENT),
             egui::StrokeKind::Inside,
+        );
+    }
+    if cell.under_cursor {
+        painter.rect_stroke(
+            rect.expand(2.0),
+            radius,
+            Stroke::new(2.0, Color32::WHITE),
+            egui::StrokeKind::Outside,
         );
     }
     let date = photo
