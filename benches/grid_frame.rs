@@ -101,6 +101,7 @@ fn measure(
         open_photo: None,
         find_similar: None,
         search: None,
+        theme: egui::ThemePreference::Dark,
     };
     let mut window = PhotoAtlasWindow::new(&ctx, options, None);
     let app = &mut window.app;

@@ -27,6 +27,7 @@ fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlas
         open_photo: None,
         find_similar: None,
         search: None,
+        theme: egui::ThemePreference::Dark,
     };
     Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))

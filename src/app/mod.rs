@@ -90,6 +90,8 @@ pub struct AppOptions {
     pub find_similar: Option<PathBuf>,
     /// Type this into the search box once the folder is loaded.
     pub search: Option<String>,
+    /// Light, dark, or as the system says.
+    pub theme: egui::ThemePreference,
 }
 
 /// The photo shown large, and how it is zoomed.

@@ -68,6 +68,25 @@ impl From<AutoencoderFlag> for AutoencoderChoice {
     }
 }
 
+/// `--theme`: the window's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeFlag {
+    /// As the system says.
+    System,
+    Light,
+    Dark,
+}
+
+impl From<ThemeFlag> for egui::ThemePreference {
+    fn from(flag: ThemeFlag) -> Self {
+        match flag {
+            ThemeFlag::System => egui::ThemePreference::System,
+            ThemeFlag::Light => egui::ThemePreference::Light,
+            ThemeFlag::Dark => egui::ThemePreference::Dark,
+        }
+    }
+}
+
 /// `--view`: the view the window starts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ViewFlag {

@@ -56,6 +56,10 @@ pub struct Cli {
     /// Type this into the search box at start ("dog 2023").
     #[arg(long, value_name = "WORDS")]
     pub search: Option<String>,
+
+    /// The window's colours.
+    #[arg(long, value_enum, default_value = "system")]
+    pub theme: flags::ThemeFlag,
 }
 
 #[derive(Debug, Subcommand)]
@@ -412,6 +416,7 @@ fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
         open_photo: cli.open_photo,
         find_similar: cli.find_similar,
         search: cli.search,
+        theme: cli.theme.into(),
     };
     let outcome = crate::window::run(options, cli.screenshot.clone())?;
     match (cli.screenshot, outcome) {

@@ -1,8 +1,8 @@
 //! The look: spacing, rounding and type, light and dark themes that follow the
 //! system, and the window icon (drawn from `assets/icon.svg`).
 
-pub fn apply(ctx: &egui::Context) {
-    ctx.options_mut(|o| o.theme_preference = egui::ThemePreference::System);
+pub fn apply(ctx: &egui::Context, preference: egui::ThemePreference) {
+    ctx.options_mut(|o| o.theme_preference = preference);
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);

@@ -25,7 +25,7 @@ impl PhotoAtlasWindow {
     /// The window's look, then the app's state; `screenshot` asks for a PNG of the
     /// window once everything visible is drawn, then for the window to close.
     pub fn new(ctx: &egui::Context, options: AppOptions, screenshot: Option<PathBuf>) -> Self {
-        crate::ui::theme::apply(ctx);
+        crate::ui::theme::apply(ctx, options.theme);
         let waker: photo_atlas_core::jobs::Waker = {
             let ctx = ctx.clone();
             std::sync::Arc::new(move || ctx.request_repaint())
