@@ -180,6 +180,28 @@ pub enum CliCommand {
     },
 }
 
+/// Photos named on the command line: paths, or a group of a folder.
+#[derive(Debug, clap::Args)]
+pub struct PhotosArgs {
+    photos: Vec<PathBuf>,
+    /// A group's key, as `groups FOLDER --by ... --json` prints it.
+    #[arg(long, value_name = "KEY", requires = "folder")]
+    group: Option<String>,
+    /// The folder the group is in.
+    #[arg(long, value_name = "FOLDER")]
+    folder: Option<PathBuf>,
+}
+
+impl PhotosArgs {
+    fn source(&self) -> album_cmd::Source<'_> {
+        album_cmd::Source {
+            paths: &self.photos,
+            group: self.group.as_deref(),
+            folder: self.folder.as_deref(),
+        }
+    }
+}
+
 /// What `album` does.
 #[derive(Debug, Subcommand)]
 pub enum AlbumCommand {
@@ -192,21 +214,14 @@ pub enum AlbumCommand {
     /// Keep photos (paths, or a group of a folder) as a new album.
     Keep {
         name: String,
-        photos: Vec<PathBuf>,
-        /// A group's key, as `groups FOLDER --by ... --json` prints it.
-        #[arg(long, value_name = "KEY", requires = "folder")]
-        group: Option<String>,
-        #[arg(long, value_name = "FOLDER")]
-        folder: Option<PathBuf>,
+        #[command(flatten)]
+        from: PhotosArgs,
     },
     /// Add photos (paths, or a group of a folder) to an album.
     Add {
         name: String,
-        photos: Vec<PathBuf>,
-        #[arg(long, value_name = "KEY", requires = "folder")]
-        group: Option<String>,
-        #[arg(long, value_name = "FOLDER")]
-        folder: Option<PathBuf>,
+        #[command(flatten)]
+        from: PhotosArgs,
     },
     /// Take photos out of an album (the files are not touched).
     Remove {
@@ -355,18 +370,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn album_source<'a>(
-    photos: &'a [PathBuf],
-    group: &'a Option<String>,
-    folder: &'a Option<PathBuf>,
-) -> album_cmd::Source<'a> {
-    album_cmd::Source {
-        paths: photos,
-        group: group.as_deref(),
-        folder: folder.as_deref(),
-    }
-}
-
 fn run_album(
     catalog: &mut Catalog,
     locations: &Locations,
@@ -376,18 +379,8 @@ fn run_album(
     let action = match command {
         AlbumCommand::List => AlbumAction::List,
         AlbumCommand::Show { name } => AlbumAction::Show(name),
-        AlbumCommand::Keep {
-            name,
-            photos,
-            group,
-            folder,
-        } => AlbumAction::Keep(name, album_source(photos, group, folder)),
-        AlbumCommand::Add {
-            name,
-            photos,
-            group,
-            folder,
-        } => AlbumAction::Add(name, album_source(photos, group, folder)),
+        AlbumCommand::Keep { name, from } => AlbumAction::Keep(name, from.source()),
+        AlbumCommand::Add { name, from } => AlbumAction::Add(name, from.source()),
         AlbumCommand::Remove { name, photos } => AlbumAction::Remove(name, photos),
         AlbumCommand::Rename { name, new_name } => AlbumAction::Rename(name, new_name),
         AlbumCommand::Delete { name } => AlbumAction::Delete(name),
