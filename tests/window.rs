@@ -75,6 +75,15 @@ fn trip_library(root: &Path) {
     );
 }
 
+/// A window on `lib` (the trip library), once its photos are shown and the scan is done.
+fn trip_library_window(state: &Path, lib: &Path) -> Harness<'static, PhotoAtlasWindow> {
+    let mut h = harness(state, Some(lib.to_path_buf()));
+    step_until(&mut h, "the photos", |h| {
+        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
+    });
+    h
+}
+
 #[test]
 fn dropping_a_folder_shows_its_photos() {
     let (lib, state) = (
@@ -140,10 +149,7 @@ fn typing_in_the_search_box_shows_the_matching_photos_and_says_when_none_match()
         tempfile::tempdir().expect("tmp"),
     );
     trip_library(lib.path());
-    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
-    step_until(&mut h, "the photos", |h| {
-        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
-    });
+    let mut h = trip_library_window(state.path(), lib.path());
     let names = ["a.jpg", "b.jpg", "c.jpg", "d.jpg"];
     h.get_by_role(egui::accesskit::Role::TextInput).focus();
     h.run_steps(2);
@@ -245,10 +251,7 @@ fn photos_selected_with_ctrl_and_shift_click_are_kept_as_an_album_that_survives_
         tempfile::tempdir().expect("tmp"),
     );
     trip_library(lib.path());
-    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
-    step_until(&mut h, "the photos", |h| {
-        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
-    });
+    let mut h = trip_library_window(state.path(), lib.path());
     h.get_by_label("a.jpg")
         .click_modifiers(egui::Modifiers::COMMAND);
     h.run_steps(2);
@@ -275,10 +278,7 @@ fn photos_selected_with_ctrl_and_shift_click_are_kept_as_an_album_that_survives_
     drop(h);
 
     // A new window on the same catalog has it.
-    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
-    step_until(&mut h, "the photos", |h| {
-        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
-    });
+    let mut h = trip_library_window(state.path(), lib.path());
     h.get_by_label("Albums").click();
     step_until(&mut h, "the album again", |h| {
         h.query_by_label("Album 1  ·  3").is_some()
@@ -330,10 +330,7 @@ fn the_keyboard_moves_through_the_grid_selects_with_space_and_opens_with_enter()
         tempfile::tempdir().expect("tmp"),
     );
     trip_library(lib.path());
-    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
-    step_until(&mut h, "the photos", |h| {
-        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
-    });
+    let mut h = trip_library_window(state.path(), lib.path());
     h.key_press(egui::Key::ArrowRight); // the cursor starts on the first photo
     h.key_press(egui::Key::ArrowRight);
     h.run_steps(2);
