@@ -140,6 +140,69 @@ fn a_trip_is_found_whole_named_by_where_it_went_and_home_can_be_chosen() {
     assert!(ok && stdout.contains("inferred"), "{stdout}");
 }
 
+/// A home in San Francisco and Tokyo 2-5 October 2023, the phone's files with their
+/// UTC offsets, the camera's with neither offset nor GPS; the flight home crosses the
+/// date line and lands at 10:30 on the 5th, after the last Tokyo photo at 17:00.
+fn across_the_date_line(dir: &Path) {
+    let zoned = |name: &str, when: &'static str, offset: &'static str, at: (f64, f64), camera| {
+        let spec = ExifSpec {
+            date_time_original: Some(when),
+            offset_original: Some(offset),
+            gps: Some((at.0, at.1, 10.0)),
+            model: Some(camera),
+            ..ExifSpec::default()
+        };
+        write(&dir.join(name), &jpeg_with_exif(32, 32, &spec));
+    };
+    let (sf, tokyo) = ((37.7749, -122.4194), (35.6895, 139.6917));
+    let home_days = [
+        "2023:09:01 18:00:00",
+        "2023:09:04 18:00:00",
+        "2023:09:08 18:00:00",
+        "2023:09:12 18:00:00",
+        "2023:09:17 18:00:00",
+        "2023:09:23 18:00:00",
+        "2023:10:09 18:00:00",
+    ];
+    for (i, when) in home_days.into_iter().enumerate() {
+        zoned(&format!("home{i}.jpg"), when, "-07:00", sf, "Pixel 7");
+    }
+    zoned("t1.jpg", "2023:10:02 10:00:00", "+09:00", tokyo, "Pixel 7");
+    zoned("t2.jpg", "2023:10:03 00:30:00", "+09:00", tokyo, "Pixel 7");
+    photo(dir, "cam.jpg", "2023:10:04 15:00:00", None, "X-T4");
+    zoned("t3.jpg", "2023:10:05 17:00:00", "+09:00", tokyo, "Pixel 7");
+    zoned("landed.jpg", "2023:10:05 10:30:00", "-07:00", sf, "Pixel 7");
+}
+
+#[test]
+fn a_trip_across_the_date_line_keeps_tokyo_time_and_ends_before_the_landing() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    across_the_date_line(lib.path());
+    let folder = lib.path().display().to_string();
+    let (ok, stdout, stderr) =
+        run_cli(state.path(), &["groups", &folder, "--by", "trip", "--json"]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("Home: San Francisco"), "{stderr}");
+    let groups = json_lines(&stdout);
+    let trips: Vec<&Value> = groups.iter().filter(|g| g["level"] == "trip").collect();
+    assert_eq!(trips.len(), 1, "{groups:#?}");
+    let trip = trips[0];
+    assert_eq!(names(trip), ["t1.jpg", "t2.jpg", "cam.jpg", "t3.jpg"]);
+    assert_eq!(trip["label"], "Tokyo, 2-5 October 2023");
+    assert_eq!(trip["time_zone"], "Asia/Tokyo");
+    assert_eq!(trip["start"], "2023-10-02T10:00:00+09:00");
+    assert_eq!(trip["end"], "2023-10-05T17:00:00+09:00");
+    let landing = groups
+        .iter()
+        .find(|g| names(g).contains(&"landed.jpg".to_string()))
+        .expect("the landing photo is in an event");
+    assert_eq!(landing["level"], "event");
+    assert_eq!(landing["start"], "2023-10-05T10:30:00-07:00");
+}
+
 #[test]
 fn exif_samples_tuscany_photos_are_one_trip() {
     let Some(data) = util::shared_data() else {

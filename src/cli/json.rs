@@ -53,6 +53,7 @@ pub fn trip(t: &Trip, events: &[Group], photos: &[PhotoRecord]) -> Value {
     let mut value = group(&t.group(photos));
     value["places"] = json!(t.places);
     value["home_distance_km"] = json!(t.home_distance_km);
+    value["time_zone"] = json!(t.time_zone);
     value["events"] = events
         .iter()
         .map(|e| {

@@ -81,6 +81,9 @@ fn trip_card(
                 .sense(Sense::click()),
         );
         ui.label(egui::RichText::new(super::count_label(trip.photos, "photo")).weak());
+        if let Some(clock) = &trip.local_time {
+            ui.label(egui::RichText::new(clock).weak());
+        }
         if cover.clicked() || map.clicked() || name.clicked() {
             out.push(Command::ScrollToSection(trip.first_section));
         }

@@ -1,4 +1,5 @@
-//! Events: runs of photos split where the gap in capture time is unusually large
+//! Events: runs of photos, in the order taken (across time zones: [`super::zones`]),
+//! split where the gap in capture time is unusually large
 //! *for this library at this point*. Following PhotoTOC (Platt et al., 2003), a
 //! gap ends an event when its logarithm exceeds the mean log-gap of its
 //! neighbourhood by a margin: a one-hour pause splits a quiet afternoon of
@@ -15,7 +16,7 @@
 
 use super::labels::range_label;
 use super::places::haversine_km;
-use super::{Group, GroupLevel, sort_by_time, undated_group};
+use super::{Group, GroupLevel, sort_by_moment, undated_group};
 use crate::metadata::Timestamp;
 use crate::photo::PhotoRecord;
 
@@ -48,7 +49,7 @@ impl Default for EventOptions {
 
 /// Splits photos into events, oldest first.
 pub fn group_by_event(photos: &[PhotoRecord], options: &EventOptions) -> Vec<Group> {
-    let (dated, undated) = sort_by_time(photos);
+    let (dated, undated) = sort_by_moment(photos);
     let times: Vec<Timestamp> = dated.iter().map(|(_, t)| *t).collect();
     let positions: Vec<Option<(f64, f64)>> = dated
         .iter()
@@ -71,7 +72,7 @@ pub fn group_by_event(photos: &[PhotoRecord], options: &EventOptions) -> Vec<Gro
 fn split_points(times: &[Timestamp], o: &EventOptions) -> Vec<usize> {
     let gaps: Vec<f64> = times
         .windows(2)
-        .map(|w| (w[1].local - w[0].local).num_milliseconds().max(0) as f64 / 1000.0)
+        .map(|w| (w[1].utc() - w[0].utc()).num_milliseconds().max(0) as f64 / 1000.0)
         .collect();
     let logs: Vec<f64> = gaps.iter().map(|g| (g + 1.0).ln()).collect();
     (0..gaps.len())
@@ -123,17 +124,22 @@ fn place_splits(
 /// The `k` in `from..=to` with the longest pause between photos `k - 1` and `k`.
 fn longest_pause(times: &[Timestamp], from: usize, to: usize) -> usize {
     (from..=to)
-        .max_by_key(|&k| (times[k].local - times[k - 1].local, std::cmp::Reverse(k)))
+        .max_by_key(|&k| (times[k].utc() - times[k - 1].utc(), std::cmp::Reverse(k)))
         .unwrap_or(to)
 }
 
 fn event(run: &[(&PhotoRecord, Timestamp)]) -> Group {
     let first = run[0].1;
     let last = run[run.len() - 1].1;
+    let days = run.iter().map(|(_, t)| t.local.date());
+    let (earliest, latest) = (days.clone().min(), days.max());
     Group {
         level: GroupLevel::Event,
         key: first.local.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        label: range_label(first.local.date(), last.local.date()),
+        label: range_label(
+            earliest.unwrap_or(first.local.date()),
+            latest.unwrap_or(last.local.date()),
+        ),
         photos: run.iter().map(|(p, _)| p.path.clone()).collect(),
         start: Some(first),
         end: Some(last),

@@ -1,6 +1,6 @@
 //! Turning a list of catalogued photos into groups a person browses: a date tree
 //! (year, month, day), events (runs of photos split at unusually long gaps or
-//! jumps in place), places (GPS clusters named offline) and trips (runs of photos
+//! jumps in place, in the order taken across time zones), places (GPS clusters named offline) and trips (runs of photos
 //! away from home).
 
 mod dates;
@@ -8,6 +8,7 @@ mod events;
 mod labels;
 pub mod places;
 pub mod trips;
+pub mod zones;
 
 pub use dates::group_by_date;
 pub use events::{EventOptions, group_by_event};
@@ -66,8 +67,12 @@ pub struct Group {
     pub end: Option<Timestamp>,
 }
 
-/// Dated photos sorted by capture time (then path), and the undated ones.
-fn sort_by_time(photos: &[PhotoRecord]) -> (Vec<(&PhotoRecord, Timestamp)>, Vec<&PhotoRecord>) {
+/// Photos with their capture times, and the undated ones.
+type Sorted<'a> = (Vec<(&'a PhotoRecord, Timestamp)>, Vec<&'a PhotoRecord>);
+
+/// Dated photos in calendar order: by wall-clock capture time (then path), as the
+/// date tree shows them; and the undated ones.
+fn sort_by_time(photos: &[PhotoRecord]) -> Sorted<'_> {
     let mut dated: Vec<_> = photos
         .iter()
         .filter_map(|p| p.taken.map(|t| (p, t.at)))
@@ -78,6 +83,19 @@ fn sort_by_time(photos: &[PhotoRecord]) -> (Vec<(&PhotoRecord, Timestamp)>, Vec<
             .then_with(|| a.0.path.as_os_str().cmp(b.0.path.as_os_str()))
     });
     let undated = photos.iter().filter(|p| p.taken.is_none()).collect();
+    (dated, undated)
+}
+
+/// Dated photos in the order they were taken, across time zones: each with its UTC
+/// offset where one can be known ([`zones`]), sorted by the moment; and the undated ones.
+fn sort_by_moment(photos: &[PhotoRecord]) -> Sorted<'_> {
+    let (mut dated, undated) = sort_by_time(photos);
+    zones::resolve_offsets(&mut dated);
+    dated.sort_by(|a, b| {
+        a.1.utc()
+            .cmp(&b.1.utc())
+            .then_with(|| a.0.path.as_os_str().cmp(b.0.path.as_os_str()))
+    });
     (dated, undated)
 }
 

@@ -27,6 +27,15 @@ impl Timestamp {
         }
     }
 
+    /// The moment in UTC when the offset is known; the wall-clock time itself when it
+    /// is not (so that photos without offsets keep their order among themselves).
+    pub fn utc(&self) -> NaiveDateTime {
+        match self.offset {
+            Some(off) => self.local - chrono::Duration::seconds(off.local_minus_utc().into()),
+            None => self.local,
+        }
+    }
+
     /// Year, month, day, hour, minute, second of the wall-clock time.
     pub fn fields(&self) -> [u32; 6] {
         use chrono::{Datelike, Timelike};

@@ -70,6 +70,8 @@ pub struct TripOutline {
     /// The photo shown for it (an index into [`FolderSnapshot::photos`]): one from
     /// the middle of the trip that has a thumbnail.
     pub cover: usize,
+    /// "Tokyo time, UTC+09:00" when its clocks differ from home's.
+    pub local_time: Option<String>,
 }
 
 /// One row of the Events view's sidebar: a trip (folding open onto its days) or an
@@ -329,11 +331,12 @@ fn event_sections(photos: &[PhotoRecord], found: Journeys) -> (Vec<Group>, Vec<T
             places: trip.places.clone(),
             spots: trip.spots.clone(),
             cover: cover_of(photos, &trip.photos),
+            local_time: trip.local_time(found.home.as_ref()),
         };
         runs.push((Some(trip.start), days, Some(outline)));
     }
     // Dated runs in time order; the undated group (no start) last.
-    runs.sort_by_key(|r| (r.0.is_none(), r.0.map(|t| t.local)));
+    runs.sort_by_key(|r| (r.0.is_none(), r.0.map(|t| t.utc())));
     let (mut events, mut trips) = (Vec::new(), Vec::new());
     for (_, days, outline) in runs {
         if let Some(mut o) = outline {

@@ -60,29 +60,30 @@ impl Home {
     }
 }
 
-/// The place with the most distinct days of photos, when it has at least
-/// [`MIN_HOME_DAYS`] and twice as many as any other place; `None` for a library of
-/// travels only, where every located photo counts as away.
+/// The place with the most distinct days of photos, counting with it the places
+/// within [`AWAY_MIN_KM`] (a town split into neighbourhoods is one home), when it has
+/// at least [`MIN_HOME_DAYS`] and twice as many as any place farther away; `None` for
+/// a library of travels only, where every located photo counts as away.
 pub fn infer_home(photos: &[PhotoRecord], places: &Places) -> Option<Home> {
-    let days = |indices: &[usize]| -> usize {
-        indices
-            .iter()
-            .filter_map(|&i| photos[i].taken.map(|t| t.at.local.date()))
+    let centre = |i: usize| (places.places[i].lat, places.places[i].lon);
+    let near = |a: usize, b: usize| haversine_km(centre(a), centre(b)) <= AWAY_MIN_KM;
+    let days_around = |i: usize| -> usize {
+        (0..places.places.len())
+            .filter(|&j| near(i, j))
+            .flat_map(|j| {
+                let p = &places.places[j];
+                p.photos.iter().chain(&p.inferred).copied()
+            })
+            .filter_map(|k| photos[k].taken.map(|t| t.at.local.date()))
             .collect::<HashSet<_>>()
             .len()
     };
-    let mut ranked: Vec<(usize, usize)> = places
-        .places
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let all: Vec<usize> = p.photos.iter().chain(&p.inferred).copied().collect();
-            (days(&all), i)
-        })
+    let mut ranked: Vec<(usize, usize)> = (0..places.places.len())
+        .map(|i| (days_around(i), i))
         .collect();
     ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let (best_days, best) = *ranked.first()?;
-    let runner_up = ranked.get(1).map_or(0, |r| r.0);
+    let runner_up = ranked.iter().find(|r| !near(best, r.1)).map_or(0, |r| r.0);
     if best_days < MIN_HOME_DAYS || best_days < 2 * runner_up {
         return None;
     }

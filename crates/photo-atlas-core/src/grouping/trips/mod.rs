@@ -15,7 +15,8 @@ pub use home::{Home, infer_home};
 pub use naming::{TripName, trip_label};
 
 use super::places::{Places, haversine_km};
-use super::{EventOptions, Group, GroupLevel, group_by_event, sort_by_time};
+use super::zones::{offset_at, zone_label, zone_name};
+use super::{EventOptions, Group, GroupLevel, group_by_event, sort_by_moment};
 use crate::metadata::Timestamp;
 use crate::photo::PhotoRecord;
 
@@ -48,6 +49,8 @@ pub struct Trip {
     pub end: Timestamp,
     /// How far from home the trip went (km); `None` without a known home.
     pub home_distance_km: Option<f64>,
+    /// The time zone most of its located photos were taken in ("Asia/Tokyo").
+    pub time_zone: Option<String>,
 }
 
 impl Trip {
@@ -65,6 +68,13 @@ impl Trip {
             start: Some(self.start),
             end: Some(self.end),
         }
+    }
+
+    /// "Tokyo time, UTC+09:00" when the trip's clocks differ from home's, else `None`.
+    pub fn local_time(&self, home: Option<&Home>) -> Option<String> {
+        let (zone, offset) = (self.time_zone.as_deref()?, self.start.offset?);
+        let home_offset = home.and_then(|h| offset_at(h.lat, h.lon, self.start.local));
+        (home_offset != Some(offset)).then(|| zone_label(zone, offset))
     }
 
     /// The trip's days and events (events respect place, so a day in two cities is two).
@@ -114,7 +124,7 @@ enum Whereabouts {
 
 /// The trips among `photos`, oldest first.
 pub fn find_trips(photos: &[PhotoRecord], home: Option<&Home>, options: &TripOptions) -> Vec<Trip> {
-    let (dated, _) = sort_by_time(photos);
+    let (dated, _) = sort_by_moment(photos);
     let index_of: std::collections::HashMap<&std::path::Path, usize> = photos
         .iter()
         .enumerate()
@@ -160,7 +170,7 @@ fn runs_away(
             Whereabouts::Away => {
                 open = match open {
                     Some((first, last))
-                        if (times[j].local - times[last].local).num_hours() < o.max_gap_hours =>
+                        if (times[j].utc() - times[last].utc()).num_hours() < o.max_gap_hours =>
                     {
                         Some((first, j))
                     }
@@ -209,7 +219,8 @@ fn describe(
         .iter()
         .filter_map(|&i| photos[i].gps.map(|g| (g.lat, g.lon)))
         .collect();
-    let name = trip_label(&positions, start.local.date(), end.local.date());
+    let (first_day, last_day) = (start.local.date(), end.local.date());
+    let name = trip_label(&positions, first_day.min(last_day), first_day.max(last_day));
     let home_distance_km = home.map(|h| {
         positions
             .iter()
@@ -225,7 +236,22 @@ fn describe(
         start,
         end,
         home_distance_km,
+        time_zone: main_zone(&positions),
     }
+}
+
+/// The time zone most of `positions` are in.
+fn main_zone(positions: &[(f64, f64)]) -> Option<String> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for &(lat, lon) in positions {
+        if let Some(zone) = zone_name(lat, lon) {
+            *counts.entry(zone).or_default() += 1;
+        }
+    }
+    let best = counts
+        .into_iter()
+        .max_by_key(|&(z, n)| (n, std::cmp::Reverse(z)));
+    best.map(|(z, _)| z.to_string())
 }
 
 #[cfg(test)]

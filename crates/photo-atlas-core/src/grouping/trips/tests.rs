@@ -187,3 +187,97 @@ fn two_trips_with_no_photo_at_home_between_them_are_still_two_when_far_apart_in_
     let (_, trips) = trips_of(&photos);
     assert_eq!(trips.len(), 2, "{trips:?}");
 }
+
+const SAN_FRANCISCO: (f64, f64) = (37.7749, -122.4194);
+const MISSION: (f64, f64) = (37.7599, -122.4148); // 2 km across town
+
+/// A home in San Francisco, and Tokyo 2-5 October 2023, the flight home crossing the
+/// date line: landing at 10:30 on the 5th, local time, which is after the last photo
+/// in Tokyo at 17:00 the same day. `offsets` says whether the files carry their UTC
+/// offset (a phone) or only a position (a camera with GPS, whose zone comes from it).
+fn across_the_date_line(offsets: bool) -> Vec<PhotoRecord> {
+    let zoned = |when: &str, offset: &str| match offsets {
+        true => format!("{when}{offset}"),
+        false => when.to_string(),
+    };
+    let mut photos = Vec::new();
+    for day in (1..=29).step_by(2) {
+        let spot = if day % 4 == 1 { SAN_FRANCISCO } else { MISSION };
+        let when = zoned(&format!("2023:09:{day:02} 18:00:00"), "-07:00");
+        photos.push(at(&format!("/home/sep{day}.jpg"), &when, Some(spot)));
+    }
+    for (path, when) in [
+        ("/t/1.jpg", "2023:10:02 10:00:00"),
+        ("/t/2.jpg", "2023:10:03 00:30:00"),
+        ("/t/3.jpg", "2023:10:04 12:00:00"),
+        ("/t/narita.jpg", "2023:10:05 17:00:00"),
+    ] {
+        photos.push(at(path, &zoned(when, "+09:00"), Some(TOKYO)));
+    }
+    photos.push(at("/t/camera.jpg", "2023:10:04 15:00:00", None));
+    for (day, hour) in [(5, 10), (5, 11), (6, 9), (8, 18), (10, 18), (12, 18)] {
+        let when = zoned(&format!("2023:10:{day:02} {hour:02}:30:00"), "-07:00");
+        photos.push(at(
+            &format!("/home/oct{day}-{hour}.jpg"),
+            &when,
+            Some(SAN_FRANCISCO),
+        ));
+    }
+    photos
+}
+
+#[test]
+fn a_flight_home_across_the_date_line_ends_the_trip_in_the_order_it_happened() {
+    for offsets in [true, false] {
+        let photos = across_the_date_line(offsets);
+        let (home, trips) = trips_of(&photos);
+        assert!(
+            home.expect("a home")
+                .distance_km(SAN_FRANCISCO.0, SAN_FRANCISCO.1)
+                < 5.0
+        );
+        assert_eq!(trips.len(), 1, "offsets in files: {offsets}: {trips:?}");
+        let tokyo = &trips[0];
+        let mut got = paths(tokyo, &photos);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "/t/1.jpg",
+                "/t/2.jpg",
+                "/t/3.jpg",
+                "/t/camera.jpg",
+                "/t/narita.jpg"
+            ],
+            "offsets in files: {offsets}"
+        );
+        assert!(
+            tokyo.label.ends_with(", 2-5 October 2023"),
+            "{}",
+            tokyo.label
+        );
+        assert_eq!(tokyo.time_zone.as_deref(), Some("Asia/Tokyo"));
+        // A Tokyo day is a Tokyo day: wall-clock times are kept, with Tokyo's offset.
+        assert_eq!(tokyo.start.to_iso(), "2023-10-02T10:00:00+09:00");
+        assert_eq!(tokyo.end.to_iso(), "2023-10-05T17:00:00+09:00");
+    }
+}
+
+#[test]
+fn events_at_home_after_the_date_line_do_not_take_in_the_last_tokyo_photo() {
+    let photos = across_the_date_line(false);
+    let events = group_by_event(&photos, &EventOptions::default());
+    let holding = |name: &str| {
+        events
+            .iter()
+            .find(|e| e.photos.iter().any(|p| p.ends_with(name)))
+            .expect("an event holds it")
+    };
+    assert_ne!(holding("narita.jpg").key, holding("oct5-10.jpg").key);
+    let landing = holding("oct5-10.jpg");
+    assert!(
+        landing.photos.iter().all(|p| p.starts_with("/home")),
+        "{landing:?}"
+    );
+    assert_eq!(holding("camera.jpg").key, holding("3.jpg").key);
+}
