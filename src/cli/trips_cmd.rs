@@ -1,6 +1,7 @@
 //! `photo-atlas groups FOLDER --by trip [--json]`: the trips away from home, each
-//! with its days' events, then the events at home; and `photo-atlas home FOLDER
-//! [--set LAT,LON | --clear]`: where home is (chosen, or inferred from the photos).
+//! with its days' events, and the events at home, in the order they happened; and
+//! `photo-atlas home FOLDER [--set LAT,LON | --clear]`: where home is (chosen, or
+//! inferred from the photos).
 
 use std::io::Write;
 use std::path::Path;
@@ -9,8 +10,9 @@ use std::process::ExitCode;
 use super::json;
 use super::scan_cmd::scan_with_progress;
 use photo_atlas_core::grouping::places::{ClusterOptions, find_places, locality, place_name};
-use photo_atlas_core::grouping::trips::{Home, Journeys, journeys};
-use photo_atlas_core::grouping::{EventOptions, count_label};
+use photo_atlas_core::grouping::trips::{Home, Journeys, Trip, journeys};
+use photo_atlas_core::grouping::{EventOptions, Group, count_label};
+use photo_atlas_core::metadata::Timestamp;
 use photo_atlas_core::photo::PhotoRecord;
 use photo_atlas_core::store::{Catalog, Locations, SavedHome};
 
@@ -26,6 +28,7 @@ pub fn folder_journeys(catalog: &Catalog, photos: &[PhotoRecord]) -> anyhow::Res
     ))
 }
 
+/// Trips and the events at home, in the order they happened, each trip with its days.
 pub fn print_trips(
     catalog: &Catalog,
     photos: &[PhotoRecord],
@@ -34,43 +37,62 @@ pub fn print_trips(
 ) -> anyhow::Result<ExitCode> {
     let found = folder_journeys(catalog, photos)?;
     eprintln!("{}", home_line(found.home.as_ref()));
-    for trip in &found.trips {
-        let events = trip.events(photos, &EventOptions::default());
-        if as_json {
-            writeln!(out, "{}", json::trip(trip, &events, photos))?;
-            continue;
-        }
-        let distance = trip
-            .home_distance_km
-            .map_or_else(String::new, |d| format!(", {d:.0} km from home"));
-        writeln!(
-            out,
-            "{} · {}{distance}",
-            trip.label,
-            count_label(trip.photos.len(), "photo")
-        )?;
-        for e in &events {
-            writeln!(
-                out,
-                "    {} · {}",
-                e.label,
-                count_label(e.photos.len(), "photo")
-            )?;
-        }
-    }
-    for e in &found.at_home {
-        if as_json {
-            writeln!(out, "{}", json::group(e))?;
-        } else {
-            writeln!(
-                out,
-                "{} · {}",
-                e.label,
-                count_label(e.photos.len(), "photo")
-            )?;
+    let mut rows: Vec<(Option<Timestamp>, Row)> = found
+        .trips
+        .iter()
+        .map(|t| (Some(t.start), Row::Trip(t)))
+        .chain(found.at_home.iter().map(|e| (e.start, Row::AtHome(e))))
+        .collect();
+    rows.sort_by_key(|(start, _)| (start.is_none(), start.map(|t| t.utc())));
+    for (_, row) in rows {
+        match row {
+            Row::Trip(trip) => print_trip(trip, found.home.as_ref(), photos, as_json, out)?,
+            Row::AtHome(e) if as_json => writeln!(out, "{}", json::group(e))?,
+            Row::AtHome(e) => writeln!(out, "{}", group_line(e))?,
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line of `groups --by trip`.
+enum Row<'a> {
+    Trip(&'a Trip),
+    AtHome(&'a Group),
+}
+
+fn print_trip(
+    trip: &Trip,
+    home: Option<&Home>,
+    photos: &[PhotoRecord],
+    as_json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let events = trip.events(photos, &EventOptions::default());
+    if as_json {
+        writeln!(out, "{}", json::trip(trip, &events, photos))?;
+        return Ok(());
+    }
+    let distance = trip
+        .home_distance_km
+        .map_or_else(String::new, |d| format!(", {d:.0} km from home"));
+    let clock = trip
+        .local_time(home)
+        .map_or_else(String::new, |c| format!(" · {c}"));
+    writeln!(
+        out,
+        "{} · {}{distance}{clock}",
+        trip.label,
+        count_label(trip.photos.len(), "photo")
+    )?;
+    for e in &events {
+        writeln!(out, "    {}", group_line(e))?;
+    }
+    Ok(())
+}
+
+/// "Friday 1 September 2023 · 3 photos".
+fn group_line(e: &Group) -> String {
+    format!("{} · {}", e.label, count_label(e.photos.len(), "photo"))
 }
 
 /// "Home: Munich, Bavaria, Germany (inferred from the photos; away beyond 25 km)".
