@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use photo_atlas::app::{AppOptions, ViewMode};
+use photo_atlas::app::{AppOptions, Theme, ViewMode};
 use photo_atlas::window::PhotoAtlasWindow;
 use photo_atlas_core::grouping::GroupLevel;
 use photo_atlas_core::library::PhotoKind;
@@ -97,11 +97,12 @@ fn measure(
     let options = AppOptions {
         locations,
         folder: None,
-        view,
+        view: Some(view),
         open_photo: None,
         find_similar: None,
         search: None,
-        theme: egui::ThemePreference::Dark,
+        theme: Some(Theme::Dark),
+        saved: None,
     };
     let mut window = PhotoAtlasWindow::new(&ctx, options, None);
     let app = &mut window.app;

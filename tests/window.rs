@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use photo_atlas::app::{AppOptions, ViewMode};
+use photo_atlas::app::{AppOptions, Theme, ViewMode};
 use photo_atlas::window::PhotoAtlasWindow;
 use photo_atlas_core::store::Locations;
 use util::{ExifSpec, jpeg_with_exif, write};
@@ -23,11 +23,12 @@ fn harness(state: &Path, folder: Option<PathBuf>) -> Harness<'static, PhotoAtlas
     let options = AppOptions {
         locations,
         folder,
-        view: ViewMode::All,
+        view: Some(ViewMode::All),
         open_photo: None,
         find_similar: None,
         search: None,
-        theme: egui::ThemePreference::Dark,
+        theme: Some(Theme::Dark),
+        saved: None,
     };
     Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))

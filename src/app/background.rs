@@ -127,6 +127,7 @@ impl PhotoAtlasApp {
             self.clustering = Some(start_learning(
                 &self.locations,
                 folder.clone(),
+                self.learn_on.device(),
                 self.waker.clone(),
             ));
         }
@@ -155,6 +156,7 @@ impl PhotoAtlasApp {
             self.joining = Some(start_joining(
                 &self.locations,
                 folder.clone(),
+                self.learn_on.device(),
                 self.waker.clone(),
             ));
         }

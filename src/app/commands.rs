@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{PhotoAtlasApp, ViewMode, Viewer};
+use super::{AlbumCommand, PhotoAtlasApp, SettingsCommand, ViewMode, Viewer};
 use photo_atlas_core::tasks::{Rename, start_scan};
 
 /// A request from the UI, applied after the frame is drawn.
@@ -71,6 +71,8 @@ pub enum Command {
     CancelExport,
     /// Make this home for the trips (`None`: infer it from the photos).
     SetHome(Option<photo_atlas_core::store::SavedHome>),
+    Album(AlbumCommand),
+    Settings(SettingsCommand),
 }
 
 impl PhotoAtlasApp {
@@ -136,7 +138,9 @@ impl PhotoAtlasApp {
             Command::SelectDuplicates { best } => self.select_duplicates(best),
             Command::ClearSelection => self.clear_selection(),
             Command::BeginKeepAlbum => {
-                self.naming_album = Some(format!("Album {}", self.albums_count() + 1));
+                let proposed = self.selection.group.clone();
+                let numbered = format!("Album {}", self.albums_count() + 1);
+                self.naming_album = Some(proposed.unwrap_or(numbered));
             }
             Command::TypeAlbumName(name) => {
                 if let Some(typed) = &mut self.naming_album {
@@ -164,6 +168,8 @@ impl PhotoAtlasApp {
                     ));
                 }
             }
+            Command::Album(command) => self.apply_album(command),
+            Command::Settings(command) => self.apply_settings(ctx, command),
             Command::ShowInFolder(path) => {
                 let folder = path.parent().map(PathBuf::from).unwrap_or(path);
                 self.launch(&folder);
@@ -189,6 +195,14 @@ impl PhotoAtlasApp {
         self.folder = Some(folder.clone());
         self.request_reload();
         self.scan = Some(start_scan(&self.locations, folder, self.waker.clone()));
+    }
+
+    /// Scans the open folder again (after the thumbnail cache was emptied).
+    pub(super) fn rescan(&mut self, folder: PathBuf) {
+        if self.scan.is_none() {
+            self.scan = Some(start_scan(&self.locations, folder, self.waker.clone()));
+            self.request_reload();
+        }
     }
 
     fn pick_folder(&mut self, ctx: &egui::Context) {

@@ -7,11 +7,13 @@
 //! wake the window when they have news, so the UI thread never reads a file or waits
 //! on a task.
 
+mod album_edits;
 mod background;
 mod commands;
 mod loading;
 mod search;
 mod selection;
+mod settings;
 mod textures;
 
 use std::path::PathBuf;
@@ -19,9 +21,12 @@ use std::sync::mpsc::Receiver;
 use std::thread::JoinHandle;
 use std::time::Instant;
 
+pub use album_edits::AlbumCommand;
 pub use commands::Command;
 pub use search::SearchView;
 pub use selection::{ExportView, Selection};
+pub use settings::SettingsCommand;
+pub use settings::{LearnOn, Settings, Theme, storage_folder};
 pub use textures::{TextureCache, ThumbSlot};
 
 use photo_atlas_core::imaging::ThumbnailCache;
@@ -33,7 +38,7 @@ use photo_atlas_core::tasks::{
 };
 
 /// The ways to browse a library; the sidebar lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ViewMode {
     All,
     Dates,
@@ -82,16 +87,20 @@ impl ViewMode {
 #[derive(Clone, Debug)]
 pub struct AppOptions {
     pub locations: Locations,
+    /// The folder to open; else the one open when the window last closed.
     pub folder: Option<PathBuf>,
-    pub view: ViewMode,
+    /// The view to start in; else the saved one.
+    pub view: Option<ViewMode>,
     /// Open the photo with this index (capture order) in the viewer at start.
     pub open_photo: Option<usize>,
     /// Search for the photos most like this one once the folder is loaded.
     pub find_similar: Option<PathBuf>,
     /// Type this into the search box once the folder is loaded.
     pub search: Option<String>,
-    /// Light, dark, or as the system says.
-    pub theme: egui::ThemePreference,
+    /// Light, dark, or as the system says; else the saved choice.
+    pub theme: Option<Theme>,
+    /// What the window remembered from its last run (eframe's storage).
+    pub saved: Option<Settings>,
 }
 
 /// The photo shown large, and how it is zoomed.
@@ -153,6 +162,10 @@ pub struct PhotoAtlasApp {
     pub selection: Selection,
     /// Typing the name of a new album (from the selection).
     pub naming_album: Option<String>,
+    /// An album being renamed: its id and the name typed so far.
+    pub renaming_album: Option<(i64, String)>,
+    /// The album whose deletion is being asked about.
+    pub deleting_album: Option<i64>,
     /// Exporting photos: the folder dialog, then the copying.
     pub export: ExportView,
     /// A small catalog write (home chosen, an album kept), when running.
@@ -165,6 +178,13 @@ pub struct PhotoAtlasApp {
     pub viewer: Option<Viewer>,
     pub show_problems: bool,
     pub thumb_size: f32,
+    pub theme: Theme,
+    /// Where content groups are learned.
+    pub learn_on: LearnOn,
+    /// The Settings panel is open.
+    pub show_settings: bool,
+    /// Emptying the thumbnail cache, when running.
+    pub clearing_cache: Option<photo_atlas_core::tasks::ClearTask>,
     /// Section of the grid to scroll to on the next frame.
     pub scroll_to: Option<usize>,
     /// Photo the grid's keyboard cursor is on (arrows move it, Enter opens, Space selects).
@@ -196,6 +216,7 @@ impl PhotoAtlasApp {
             std::sync::Arc::new(move || ctx.request_repaint())
         };
         let recent_folders = Some(start_recent(&options.locations, waker.clone()));
+        let saved = options.saved.clone().unwrap_or_default();
         let mut app = Self {
             thumbnail_files: ThumbnailCache::new(options.locations.thumbnails()),
             locations: options.locations.clone(),
@@ -216,13 +237,19 @@ impl PhotoAtlasApp {
             writing: None,
             selection: Selection::default(),
             naming_album: None,
+            renaming_album: None,
+            deleting_album: None,
             export: ExportView::default(),
             last_scan: None,
-            view: options.view,
+            view: options.view.unwrap_or(saved.view),
             waker,
             viewer: None,
             show_problems: false,
-            thumb_size: 160.0,
+            thumb_size: saved.thumb_size.clamp(64.0, 320.0),
+            theme: options.theme.unwrap_or(saved.theme),
+            learn_on: saved.learn_on,
+            show_settings: false,
+            clearing_cache: None,
             scroll_to: None,
             cursor: None,
             reveal: None,
@@ -236,10 +263,24 @@ impl PhotoAtlasApp {
             pending_similar: options.find_similar,
             pending_search: options.search,
         };
-        if let Some(folder) = options.folder {
+        if let Some(folder) = options.folder.or(saved.last_folder) {
             app.queue(Command::OpenFolder(folder));
         }
         app
+    }
+
+    /// What to remember for the next run.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            last_folder: self.folder.clone(),
+            view: match self.view {
+                ViewMode::Search => ViewMode::All,
+                v => v,
+            },
+            thumb_size: self.thumb_size,
+            theme: self.theme,
+            learn_on: self.learn_on,
+        }
     }
 
     pub fn is_scanning(&self) -> bool {
@@ -279,6 +320,7 @@ impl PhotoAtlasApp {
             && self.duplicates.job.is_none()
             && !self.search.is_busy()
             && self.writing.is_none()
+            && self.clearing_cache.is_none()
             && self.export.job.is_none()
             && self.pending_similar.is_none()
             && self.pending_search.is_none();
@@ -297,6 +339,7 @@ impl PhotoAtlasApp {
         self.poll_duplicates();
         self.poll_search();
         self.poll_writing();
+        self.poll_clearing_cache();
         self.poll_export();
         self.poll_folder_picker();
         if self.clustering.is_some()
@@ -344,6 +387,7 @@ impl PhotoAtlasApp {
             self.search.index_job.take().and_then(|(t, _)| t.retire()),
             self.search.query_job.take().and_then(|t| t.retire()),
             self.writing.take().and_then(|t| t.retire()),
+            self.clearing_cache.take().and_then(|t| t.retire()),
             self.export.job.take().and_then(|(t, _)| t.retire()),
             self.loading.retire(),
         ];
@@ -373,6 +417,7 @@ impl PhotoAtlasApp {
         names.extend(self.search.index_job.as_ref().map(|(t, _)| t.name()));
         names.extend(self.search.query_job.as_ref().map(|t| t.name()));
         names.extend(self.writing.as_ref().map(|t| t.name()));
+        names.extend(self.clearing_cache.as_ref().map(|t| t.name()));
         names.extend(self.export.job.as_ref().map(|(t, _)| t.name()));
         if self.loading.is_busy() {
             names.push("library-loader");

@@ -21,6 +21,20 @@ pub struct Selection {
     pub photos: BTreeSet<usize>,
     /// Where a Shift-click range starts: the photo picked last.
     anchor: Option<usize>,
+    /// The group's name when the selection is one whole group (picked from its
+    /// header): the name proposed for an album of it.
+    pub group: Option<String>,
+}
+
+impl Selection {
+    /// Every photo of one group, named.
+    pub fn of_group(photos: Vec<usize>, label: String) -> Self {
+        Self {
+            photos: photos.into_iter().collect(),
+            anchor: None,
+            group: Some(label),
+        }
+    }
 }
 
 /// An export from the window: the folder being asked for, then the copying.
@@ -53,6 +67,7 @@ impl PhotoAtlasApp {
 
     /// Ctrl/Cmd-click (`range` false) or Shift-click (`range` true) on photo `index`.
     pub(super) fn select(&mut self, index: usize, range: bool) {
+        self.selection.group = None;
         let anchor = self.selection.anchor.filter(|_| range);
         match anchor {
             Some(from) => {
@@ -89,6 +104,7 @@ impl PhotoAtlasApp {
 
     pub(super) fn select_all(&mut self) {
         self.selection.photos = self.view_order().into_iter().collect();
+        self.selection.group = None;
     }
 
     /// In each duplicates set, the best file (largest, then oldest taken, then the
@@ -118,6 +134,7 @@ impl PhotoAtlasApp {
         self.selection = Selection {
             photos: picked,
             anchor: None,
+            group: None,
         };
     }
 

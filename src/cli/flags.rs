@@ -8,7 +8,7 @@ use photo_atlas_core::ml::device::DeviceChoice;
 use photo_atlas_core::ml::learn::FeatureSource;
 use photo_atlas_core::ml::network::AutoencoderChoice;
 
-use crate::app::ViewMode;
+use crate::app::{Theme, ViewMode};
 
 /// `--device`: where the networks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,12 +77,12 @@ pub enum ThemeFlag {
     Dark,
 }
 
-impl From<ThemeFlag> for egui::ThemePreference {
+impl From<ThemeFlag> for Theme {
     fn from(flag: ThemeFlag) -> Self {
         match flag {
-            ThemeFlag::System => egui::ThemePreference::System,
-            ThemeFlag::Light => egui::ThemePreference::Light,
-            ThemeFlag::Dark => egui::ThemePreference::Dark,
+            ThemeFlag::System => Theme::System,
+            ThemeFlag::Light => Theme::Light,
+            ThemeFlag::Dark => Theme::Dark,
         }
     }
 }

@@ -41,9 +41,9 @@ pub struct Cli {
     #[arg(long, value_name = "OUT.png")]
     pub screenshot: Option<PathBuf>,
 
-    /// The view the window starts in.
-    #[arg(long, value_enum, default_value = "all")]
-    pub view: flags::ViewFlag,
+    /// The view the window starts in (else the one it was left in).
+    #[arg(long, value_enum)]
+    pub view: Option<flags::ViewFlag>,
 
     /// Open the photo with this index (0 = the oldest) in the viewer at start.
     #[arg(long, value_name = "N")]
@@ -57,9 +57,9 @@ pub struct Cli {
     #[arg(long, value_name = "WORDS")]
     pub search: Option<String>,
 
-    /// The window's colours.
-    #[arg(long, value_enum, default_value = "system")]
-    pub theme: flags::ThemeFlag,
+    /// The window's colours (else those chosen in Settings, else the system's).
+    #[arg(long, value_enum)]
+    pub theme: Option<flags::ThemeFlag>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -405,11 +405,12 @@ fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
     let options = crate::app::AppOptions {
         locations,
         folder,
-        view: cli.view.into(),
+        view: cli.view.map(Into::into),
         open_photo: cli.open_photo,
         find_similar: cli.find_similar,
         search: cli.search,
-        theme: cli.theme.into(),
+        theme: cli.theme.map(Into::into),
+        saved: None,
     };
     let outcome = crate::window::run(options, cli.screenshot.clone())?;
     match (cli.screenshot, outcome) {

@@ -3,43 +3,104 @@
 
 use egui::{Color32, CornerRadius, Rect, Sense, Stroke, Vec2, WidgetInfo, WidgetType, pos2, vec2};
 
-use crate::app::{Command, PhotoAtlasApp, TextureCache, ThumbSlot, sections_of};
+use crate::app::{AlbumCommand, Command, PhotoAtlasApp, TextureCache, ThumbSlot, sections_of};
 use photo_atlas_core::photo::{PhotoRecord, ThumbStatus};
 use photo_atlas_core::tasks::ImageSource;
 
 const GAP: f32 = 6.0;
 const HEADER_HEIGHT: f32 = 40.0;
+/// Space between sections that share a row.
+const PACK_GAP: f32 = 18.0;
+
+/// Where one section sits: its header's top-left corner (from the top-left of the
+/// content), how many photos a row of it holds and how many rows it has.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Slot {
+    pub top: f32,
+    pub left: f32,
+    pub columns: usize,
+    pub rows: usize,
+    /// Room for its header before the next section on the same row (or the edge).
+    pub header_width: f32,
+}
 
 /// Where every section sits, for a given width and thumbnail size.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GridLayout {
     pub columns: usize,
     pub cell: f32,
-    /// Top of each section's header, from the top of the content.
-    pub section_tops: Vec<f32>,
+    pub slots: Vec<Slot>,
     pub total_height: f32,
 }
 
 impl GridLayout {
-    pub fn compute(section_sizes: &[usize], width: f32, thumb: f32) -> Self {
+    /// Sections one under the other; with `flow`, sections of no more than a row
+    /// (days with a few photos) share rows, as in a timeline.
+    pub fn compute(section_sizes: &[usize], width: f32, thumb: f32, flow: bool) -> Self {
         let columns = (((width + GAP) / (thumb + GAP)).floor() as usize).max(1);
         let cell = ((width + GAP) / columns as f32 - GAP).max(16.0);
-        let mut y = 0.0;
-        let mut section_tops = Vec::with_capacity(section_sizes.len());
+        let row_h = cell + GAP;
+        let line_height = HEADER_HEIGHT + row_h;
+        let (mut y, mut line) = (0.0, None::<(f32, f32)>);
+        let mut slots = Vec::with_capacity(section_sizes.len());
         for &n in section_sizes {
-            section_tops.push(y);
-            y += HEADER_HEIGHT + n.div_ceil(columns) as f32 * (cell + GAP);
+            let slot = |top, left, columns, rows| Slot {
+                top,
+                left,
+                columns,
+                rows,
+                header_width: width - left,
+            };
+            if flow && (1..=columns).contains(&n) {
+                let w = n as f32 * row_h - GAP;
+                let (top, left) = match line {
+                    Some((top, x)) if x + w <= width + 0.5 => (top, x),
+                    Some(_) => (y + line_height, 0.0),
+                    None => (y, 0.0),
+                };
+                y = top;
+                slots.push(slot(top, left, n, 1));
+                line = Some((top, left + w + PACK_GAP));
+                continue;
+            }
+            if line.take().is_some() {
+                y += line_height;
+            }
+            let rows = n.div_ceil(columns);
+            slots.push(slot(y, 0.0, columns, rows));
+            y += HEADER_HEIGHT + rows as f32 * row_h;
         }
+        if line.is_some() {
+            y += line_height;
+        }
+        share_header_room(&mut slots);
         Self {
             columns,
             cell,
-            section_tops,
+            slots,
             total_height: y,
         }
     }
 
     pub fn row_height(&self) -> f32 {
         self.cell + GAP
+    }
+
+    /// The bottom of section `s`.
+    fn bottom(&self, s: usize) -> f32 {
+        let slot = &self.slots[s];
+        slot.top + HEADER_HEIGHT + slot.rows as f32 * self.row_height()
+    }
+}
+
+/// A header may run on to where the next section on its row begins.
+fn share_header_room(slots: &mut [Slot]) {
+    for i in 1..slots.len() {
+        let (before, after) = slots.split_at_mut(i);
+        let (prev, next) = (&mut before[i - 1], &after[0]);
+        if next.top == prev.top {
+            prev.header_width = next.left - PACK_GAP - prev.left;
+        }
     }
 }
 
@@ -113,14 +174,18 @@ pub fn show(
     }
     let sizes: Vec<usize> = sections.iter().map(|s| s.photos.len()).collect();
     let width = ui.available_width() - ui.spacing().scroll.bar_width - 4.0;
-    let layout = GridLayout::compute(&sizes, width, *thumb_size);
+    let flow = matches!(
+        *view,
+        crate::app::ViewMode::Dates | crate::app::ViewMode::Events
+    );
+    let layout = GridLayout::compute(&sizes, width, *thumb_size, flow);
     selection_keys(ui, !selection.photos.is_empty(), commands);
     cursor_keys(ui, layout.columns, commands);
     let mut area = egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .id_salt(("grid", *view));
     if let Some(i) = *scroll_to {
-        area = area.vertical_scroll_offset(layout.section_tops.get(i).copied().unwrap_or(0.0));
+        area = area.vertical_scroll_offset(layout.slots.get(i).map_or(0.0, |s| s.top));
     }
     area.show_viewport(ui, |ui, viewport| {
         ui.set_height(layout.total_height);
@@ -129,31 +194,28 @@ pub fn show(
             ui.scroll_to_rect(rect.translate(origin.to_vec2()), None);
         }
         for (s, section) in sections.iter().enumerate() {
-            let top = layout.section_tops[s];
-            let bottom = layout
-                .section_tops
-                .get(s + 1)
-                .copied()
-                .unwrap_or(layout.total_height);
-            if bottom < viewport.min.y || top > viewport.max.y {
+            let slot = layout.slots[s];
+            if layout.bottom(s) < viewport.min.y || slot.top > viewport.max.y {
                 continue;
             }
-            draw_header(
-                ui,
-                origin + vec2(0.0, top),
-                &section.label,
-                section.photos.len(),
-            );
-            let rows_top = top + HEADER_HEIGHT;
+            let corner = origin + vec2(slot.left, slot.top);
+            if draw_header(ui, corner, slot.header_width, section) {
+                commands.push(Command::Album(AlbumCommand::SelectGroup {
+                    photos: section.photos.clone(),
+                    label: section.label.clone(),
+                }));
+            }
+            let rows_top = slot.top + HEADER_HEIGHT;
             let row_h = layout.row_height();
             let first = ((viewport.min.y - rows_top) / row_h).floor().max(0.0) as usize;
             let last = ((viewport.max.y - rows_top) / row_h).ceil().max(0.0) as usize;
-            for row in first..=last {
-                for col in 0..layout.columns {
-                    let Some(&index) = section.photos.get(row * layout.columns + col) else {
+            for row in first..=last.min(slot.rows) {
+                for col in 0..slot.columns {
+                    let Some(&index) = section.photos.get(row * slot.columns + col) else {
                         break;
                     };
-                    let min = origin + vec2(col as f32 * row_h, rows_top + row as f32 * row_h);
+                    let x = slot.left + col as f32 * row_h;
+                    let min = origin + vec2(x, rows_top + row as f32 * row_h);
                     let rect = Rect::from_min_size(min, Vec2::splat(layout.cell));
                     let photo = &snap.photos[index];
                     let slot = thumbnail_slot(textures, thumbnail_files, photo);
@@ -201,24 +263,117 @@ pub(super) fn thumbnail_slot(
     textures.get(&key, || ImageSource::Thumbnail(file))
 }
 
-fn draw_header(ui: &mut egui::Ui, at: egui::Pos2, label: &str, count: usize) {
+/// A section's name and count, shortened to the room it has ("Fri 1 Sep 2023"); a
+/// click on it selects the whole group. Returns whether it was clicked.
+fn draw_header(
+    ui: &mut egui::Ui,
+    at: egui::Pos2,
+    room: f32,
+    section: &photo_atlas_core::tasks::IndexedGroup,
+) -> bool {
+    let rect = Rect::from_min_size(at, vec2(room.max(16.0), HEADER_HEIGHT));
+    let response = ui.interact(
+        rect,
+        ui.id().with(("header", at.x as i32, at.y as i32)),
+        Sense::click(),
+    );
+    let label = &section.label;
+    response
+        .widget_info(|| WidgetInfo::labeled(WidgetType::Button, true, format!("Select {label}")));
+    let count = super::count_label(section.photos.len(), "photo");
     let painter = ui.painter();
     let text_color = ui.visuals().strong_text_color();
-    let galley = painter.layout_no_wrap(
-        label.to_string(),
-        egui::FontId::proportional(17.0),
-        text_color,
-    );
-    let y = at.y + HEADER_HEIGHT - 12.0 - galley.size().y;
+    let font = egui::FontId::proportional(17.0);
+    let layout = |text: String| painter.layout_no_wrap(text, font.clone(), text_color);
+    let mut galley = layout(label.clone());
+    let count_width = 12.0 + 7.0 * count.len() as f32;
+    if galley.size().x + count_width > room {
+        galley = layout(short_label(label));
+    }
+    let show_count = galley.size().x + count_width <= room;
+    if galley.size().x > room {
+        galley = painter.layout(
+            short_label(label),
+            font.clone(),
+            text_color,
+            (room - 4.0).max(8.0),
+        );
+        galley = elided(painter, galley, room, &font, text_color);
+    }
+    let y = at.y + HEADER_HEIGHT - 12.0 - galley.size().y.min(22.0);
     let width = galley.size().x;
     painter.galley(pos2(at.x + 2.0, y), galley, text_color);
-    painter.text(
-        pos2(at.x + width + 12.0, y + 2.0),
-        egui::Align2::LEFT_TOP,
-        super::count_label(count, "photo"),
-        egui::FontId::proportional(13.0),
-        ui.visuals().weak_text_color(),
-    );
+    if show_count {
+        painter.text(
+            pos2(at.x + width + 12.0, y + 2.0),
+            egui::Align2::LEFT_TOP,
+            count.clone(),
+            egui::FontId::proportional(13.0),
+            ui.visuals().weak_text_color(),
+        );
+    }
+    if response.hovered() {
+        let line = egui::Rect::from_min_size(
+            pos2(at.x + 2.0, at.y + HEADER_HEIGHT - 9.0),
+            vec2(width, 2.0),
+        );
+        painter.rect_filled(line, 1.0, super::theme::ACCENT);
+    }
+    response
+        .on_hover_text(format!("{label} · {count}\nClick to select them all"))
+        .clicked()
+}
+
+/// One line of text cut with "…" to fit `room`.
+fn elided(
+    painter: &egui::Painter,
+    galley: std::sync::Arc<egui::Galley>,
+    room: f32,
+    font: &egui::FontId,
+    color: Color32,
+) -> std::sync::Arc<egui::Galley> {
+    let mut job =
+        egui::text::LayoutJob::simple_singleline(galley.text().to_string(), font.clone(), color);
+    job.wrap = egui::text::TextWrapping {
+        max_width: (room - 4.0).max(8.0),
+        max_rows: 1,
+        break_anywhere: true,
+        overflow_character: Some('…'),
+    };
+    painter.layout_job(job)
+}
+
+/// "Friday 1 September 2023" as "Fri 1 Sep 2023": weekdays and months cut to three letters.
+pub fn short_label(label: &str) -> String {
+    const LONG: [&str; 19] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "May",
+    ];
+    label
+        .split(' ')
+        .map(|word| match LONG.iter().find(|l| **l == word) {
+            Some(long) => long[..3].to_string(),
+            None => word.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Ctrl+A selects the view, Esc clears the selection (unless a text field has the keys).
@@ -270,9 +425,9 @@ fn cell_rect(
 ) -> Option<Rect> {
     sections.iter().enumerate().find_map(|(s, g)| {
         let k = g.photos.iter().position(|&p| p == index)?;
-        let row_h = layout.row_height();
-        let top = layout.section_tops[s] + HEADER_HEIGHT + (k / layout.columns) as f32 * row_h;
-        let left = (k % layout.columns) as f32 * row_h;
+        let (slot, row_h) = (layout.slots[s], layout.row_height());
+        let top = slot.top + HEADER_HEIGHT + (k / slot.columns) as f32 * row_h;
+        let left = slot.left + (k % slot.columns) as f32 * row_h;
         Some(Rect::from_min_size(
             pos2(left, top),
             Vec2::splat(layout.cell),
@@ -413,12 +568,13 @@ mod tests {
 
     #[test]
     fn layout_places_sections_one_after_another() {
-        let layout = GridLayout::compute(&[10, 3, 0], 4.0 * 100.0 + 3.0 * GAP, 100.0);
+        let layout = GridLayout::compute(&[10, 3, 0], 4.0 * 100.0 + 3.0 * GAP, 100.0, false);
         assert_eq!(layout.columns, 4);
         assert!((layout.cell - 100.0).abs() < 1e-3);
         let row = 100.0 + GAP;
+        let tops: Vec<f32> = layout.slots.iter().map(|s| s.top).collect();
         assert_eq!(
-            layout.section_tops,
+            tops,
             vec![
                 0.0,
                 HEADER_HEIGHT + 3.0 * row,
@@ -429,7 +585,48 @@ mod tests {
     }
 
     #[test]
+    fn small_days_share_a_row_when_flowing() {
+        // Eight columns: days of 3, 2 and 2 photos share the first row, a day of 3
+        // no longer fits and starts the next, a day of 12 takes whole rows.
+        let width = 8.0 * 100.0 + 7.0 * GAP;
+        let layout = GridLayout::compute(&[3, 2, 2, 3, 12, 1], width, 100.0, true);
+        let row = 100.0 + GAP;
+        let line = HEADER_HEIGHT + row;
+        let at: Vec<(f32, f32)> = layout.slots.iter().map(|s| (s.top, s.left)).collect();
+        let x2 = 3.0 * row - GAP + PACK_GAP;
+        let x3 = x2 + 2.0 * row - GAP + PACK_GAP;
+        assert_eq!(
+            at,
+            vec![
+                (0.0, 0.0),
+                (0.0, x2),
+                (0.0, x3),
+                (line, 0.0),
+                (2.0 * line, 0.0),
+                (2.0 * line + HEADER_HEIGHT + 2.0 * row, 0.0)
+            ]
+        );
+        assert_eq!(layout.slots[4].rows, 2);
+        assert_eq!(layout.slots[0].columns, 3);
+        assert!((layout.slots[0].header_width - (x2 - PACK_GAP)).abs() < 1e-3);
+        assert!((layout.total_height - (3.0 * line + HEADER_HEIGHT + 2.0 * row)).abs() < 1e-3);
+        // Without flow the same days take a row each.
+        let apart = GridLayout::compute(&[3, 2, 2, 3, 12, 1], width, 100.0, false);
+        assert!((apart.total_height - layout.total_height - 2.0 * line).abs() < 1e-3);
+    }
+
+    #[test]
+    fn short_labels_cut_weekdays_and_months() {
+        assert_eq!(short_label("Friday 1 September 2023"), "Fri 1 Sep 2023");
+        assert_eq!(short_label("12-14 July 2019"), "12-14 Jul 2019");
+        assert_eq!(
+            short_label("Tokyo, 2-5 October 2023"),
+            "Tokyo, 2-5 Oct 2023"
+        );
+    }
+
+    #[test]
     fn narrow_windows_still_get_one_column() {
-        assert_eq!(GridLayout::compute(&[5], 10.0, 100.0).columns, 1);
+        assert_eq!(GridLayout::compute(&[5], 10.0, 100.0, false).columns, 1);
     }
 }

@@ -9,6 +9,7 @@ mod events_panel;
 mod grid;
 mod problems;
 mod search_panel;
+mod settings;
 mod sidebar;
 mod similar;
 mod status_bar;
@@ -27,6 +28,7 @@ pub fn draw(
     out: &mut Vec<Command>,
 ) {
     status_bar::show(app, ctx, out);
+    settings::show(app, ctx, out);
     if app.show_problems {
         problems::show(app, ctx, out);
     }
@@ -53,6 +55,8 @@ pub fn draw(
         });
         clusters::rename_dialog(app, ctx, out);
         albums::name_dialog(app, ctx, out);
+        albums::rename_dialog(app, ctx, out);
+        albums::delete_dialog(app, ctx, out);
     }
     drop_hint(ctx);
 }

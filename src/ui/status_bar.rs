@@ -70,6 +70,11 @@ fn scan_progress(ui: &mut egui::Ui, job: &ScanTask, commands: &mut Vec<Command>)
 }
 
 fn right_side(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+    let settings = ui.selectable_label(app.show_settings, "Settings");
+    if settings.clicked() {
+        let show = crate::app::SettingsCommand::Show(!app.show_settings);
+        out.push(Command::Settings(show));
+    }
     let problems = app.snapshot.as_ref().map_or(0, |s| s.all_problems().len());
     if problems > 0 {
         let label = format!("⚠ {}", count_label(problems, "problem"));

@@ -25,13 +25,14 @@ impl PhotoAtlasWindow {
     /// The window's look, then the app's state; `screenshot` asks for a PNG of the
     /// window once everything visible is drawn, then for the window to close.
     pub fn new(ctx: &egui::Context, options: AppOptions, screenshot: Option<PathBuf>) -> Self {
-        crate::ui::theme::apply(ctx, options.theme);
         let waker: photo_atlas_core::jobs::Waker = {
             let ctx = ctx.clone();
             std::sync::Arc::new(move || ctx.request_repaint())
         };
+        let app = PhotoAtlasApp::new(ctx, options);
+        crate::ui::theme::apply(ctx, app.theme.preference());
         Self {
-            app: PhotoAtlasApp::new(ctx, options),
+            app,
             textures: TextureCache::new(waker),
             commands: Vec::new(),
             screenshot: screenshot.map(screenshot::ScreenshotState::new),
@@ -72,15 +73,25 @@ impl eframe::App for PhotoAtlasWindow {
         self.frame(ctx);
     }
 
+    /// What to remember for the next run (not from a screenshot run, which is not the
+    /// person's own session).
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.screenshot.is_none() {
+            self.app.settings().save(storage);
+        }
+    }
+
     /// Running tasks are cancelled and their threads joined before the process ends.
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.app.shut_down();
     }
 }
 
-/// Opens the window and runs it until it is closed.
+/// Opens the window and runs it until it is closed. Its size and position, and the
+/// app's [`Settings`](crate::app::Settings), come back from the last run (a screenshot
+/// run reads them but never writes them, nor moves the window).
 pub fn run(
-    options: AppOptions,
+    mut options: AppOptions,
     screenshot: Option<PathBuf>,
 ) -> anyhow::Result<Option<ScreenshotOutcome>> {
     let icon = crate::ui::theme::app_icon();
@@ -92,6 +103,9 @@ pub fn run(
         .with_icon(icon);
     let native = eframe::NativeOptions {
         viewport,
+        persist_window: screenshot.is_none(),
+        persistence_path: crate::app::storage_folder(&options.locations)
+            .map(|d| d.join("window.ron")),
         ..Default::default()
     };
     // One slot shared by the window (which fills it) and this function (which reads it).
@@ -101,6 +115,7 @@ pub fn run(
         "Photo Atlas",
         native,
         Box::new(move |cc| {
+            options.saved = crate::app::Settings::load(cc.storage);
             let mut window = PhotoAtlasWindow::new(&cc.egui_ctx, options, screenshot);
             if let Some(s) = &mut window.screenshot {
                 s.outcome = slot;

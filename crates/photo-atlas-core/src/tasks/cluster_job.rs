@@ -23,27 +23,38 @@ pub type LearnTask = Task<Option<String>, Failure, Progress>;
 /// How many new photos joined the learned groups; `None` when cancelled.
 pub type JoinTask = Task<Option<usize>, Failure, Progress>;
 
-/// Learns (or fine-tunes) the content clusters of `folder` and stores them.
-pub fn start_learning(locations: &Locations, folder: PathBuf, waker: Waker) -> LearnTask {
+/// Learns (or fine-tunes) the content clusters of `folder` on the device asked
+/// for (`Auto`: a GPU when there is one) and stores them.
+pub fn start_learning(
+    locations: &Locations,
+    folder: PathBuf,
+    device: DeviceChoice,
+    waker: Waker,
+) -> LearnTask {
     let l = locations.clone();
     Task::spawn(
         "cluster",
         Default::default(),
         waker,
-        move |cancel, progress| run(&l, &folder, device_for(progress), cancel, progress),
+        move |cancel, progress| run(&l, &folder, device_for(device, progress), cancel, progress),
     )
 }
 
 /// Puts the photos of `folder` that are in no group into the groups already learned,
 /// without training (nothing happens for a folder that was never clustered).
-pub fn start_joining(locations: &Locations, folder: PathBuf, waker: Waker) -> JoinTask {
+pub fn start_joining(
+    locations: &Locations,
+    folder: PathBuf,
+    device: DeviceChoice,
+    waker: Waker,
+) -> JoinTask {
     let l = locations.clone();
     Task::spawn(
         "join",
         Default::default(),
         waker,
         move |cancel, progress| {
-            let device = device_for(progress);
+            let device = device_for(device, progress);
             let mut catalog = Catalog::open(&l.catalog)?;
             let folder = PhotoFolder::open(&folder)?;
             let joined = join_new_photos(&mut catalog, folder.key(), &device, cancel, progress)?;
@@ -53,8 +64,8 @@ pub fn start_joining(locations: &Locations, folder: PathBuf, waker: Waker) -> Jo
 }
 
 /// The device to run on, chosen on the task's own thread and noted in its progress.
-fn device_for(progress: &Progress) -> Device {
-    match choose(DeviceChoice::Auto) {
+fn device_for(choice: DeviceChoice, progress: &Progress) -> Device {
+    match choose(choice) {
         Ok((d, text)) => {
             progress.set_note(text);
             d

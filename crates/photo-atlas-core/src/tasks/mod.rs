@@ -1,10 +1,11 @@
 //! Background work for a front end, each kind started as a [`Task`](crate::jobs::Task):
-//! catalog reads and grouping, scans, content clustering, similar and duplicate
+//! catalog reads and grouping, small catalog writes, scans, content clustering, similar and duplicate
 //! searches, the library search, and a pool of image loaders. Every task runs on a thread named after it,
 //! can be cancelled, and fails with a [`Failure`] whose message a person can read.
 //! Nothing here knows about the GUI toolkit, so all of it runs headless in tests.
 
 mod catalog_reads;
+mod catalog_writes;
 mod cluster_job;
 mod export_job;
 mod image_loader;
@@ -17,6 +18,7 @@ pub use catalog_reads::{
     LoadTask, Loaded, RecentTask, Rename, WriteTask, start_keep_album, start_load, start_recent,
     start_set_home,
 };
+pub use catalog_writes::{AlbumEdit, ClearTask, Cleared, start_album_edit, start_clear_thumbnails};
 pub use cluster_job::{JoinTask, LearnTask, start_joining, start_learning};
 pub use export_job::{ExportTask, start_export};
 pub use image_loader::{ImageLoader, ImageSource, LoadedImage};
@@ -49,6 +51,9 @@ pub enum Failure {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Device(#[from] crate::ml::device::DeviceError),
+    /// The thumbnail cache could not be emptied (path: reason).
+    #[error("the thumbnail cache could not be emptied: {0}")]
+    Cache(String),
 }
 
 #[cfg(test)]
