@@ -169,7 +169,7 @@ impl PhotoAtlasApp {
                 }
             }
             Command::Album(command) => self.apply_album(command),
-            Command::Settings(command) => self.apply_settings(ctx, command),
+            Command::Settings(command) => self.apply_settings(command),
             Command::ShowInFolder(path) => {
                 let folder = path.parent().map(PathBuf::from).unwrap_or(path);
                 self.launch(&folder);

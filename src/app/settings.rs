@@ -124,13 +124,10 @@ pub enum SettingsCommand {
 }
 
 impl super::PhotoAtlasApp {
-    pub(super) fn apply_settings(&mut self, ctx: &egui::Context, command: SettingsCommand) {
+    pub(super) fn apply_settings(&mut self, command: SettingsCommand) {
         match command {
             SettingsCommand::Show(open) => self.show_settings = open,
-            SettingsCommand::Theme(theme) => {
-                self.theme = theme;
-                ctx.set_theme(theme.preference());
-            }
+            SettingsCommand::Theme(theme) => self.theme = theme,
             SettingsCommand::LearnOn(choice) => self.learn_on = choice,
             SettingsCommand::ClearThumbnails => {
                 if self.clearing_cache.is_none() && self.scan.is_none() {

@@ -9,8 +9,9 @@ use photo_atlas_core::tasks::ImageSource;
 
 const GAP: f32 = 6.0;
 const HEADER_HEIGHT: f32 = 40.0;
-/// Space between sections that share a row.
-const PACK_GAP: f32 = 18.0;
+/// Space between sections that share a row: the photos' own gap, so that shared
+/// rows keep the columns of the rows around them (each section has its header).
+const PACK_GAP: f32 = GAP;
 
 /// Where one section sits: its header's top-left corner (from the top-left of the
 /// content), how many photos a row of it holds and how many rows it has.
@@ -247,7 +248,39 @@ pub fn show(
                 }
             }
         }
+        if flow {
+            scroll_marker(ui, snap, &sections, &layout, viewport);
+        }
     });
+}
+
+/// In a long timeline, the month and year at the top of the view, beside the
+/// scroll bar where its handle is ("September 2023").
+fn scroll_marker(
+    ui: &egui::Ui,
+    snap: &photo_atlas_core::tasks::FolderSnapshot,
+    sections: &[&photo_atlas_core::tasks::IndexedGroup],
+    layout: &GridLayout,
+    viewport: Rect,
+) {
+    if layout.total_height < 3.0 * viewport.height() {
+        return;
+    }
+    let top = (0..sections.len()).find(|&s| layout.bottom(s) > viewport.min.y);
+    let first_photo = top.and_then(|s| sections[s].photos.first());
+    let Some(taken) = first_photo.and_then(|&i| snap.photos[i].taken) else {
+        return;
+    };
+    let text = taken.at.local.format("%B %Y").to_string();
+    let clip = ui.clip_rect();
+    let scrolled = viewport.min.y / (layout.total_height - viewport.height()).max(1.0);
+    let y = clip.top() + 8.0 + scrolled.clamp(0.0, 1.0) * (clip.height() - 40.0);
+    let painter = ui.painter();
+    let galley = painter.layout_no_wrap(text, egui::FontId::proportional(13.0), Color32::WHITE);
+    let at = pos2(clip.right() - 14.0 - galley.size().x, y);
+    let back = Rect::from_min_size(at - vec2(8.0, 4.0), galley.size() + vec2(16.0, 8.0));
+    painter.rect_filled(back, 10.0, super::theme::ACCENT);
+    painter.galley(at, galley, Color32::WHITE);
 }
 
 pub(super) fn thumbnail_slot(

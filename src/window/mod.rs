@@ -42,6 +42,11 @@ impl PhotoAtlasWindow {
     /// One frame: take in the tasks' news and the loaded pictures, draw, apply the
     /// commands, tidy up.
     pub fn frame(&mut self, ctx: &egui::Context) {
+        // The app's theme (from the command line, Settings or the last run) rules.
+        let theme = self.app.theme.preference();
+        if ctx.options(|o| o.theme_preference) != theme {
+            ctx.set_theme(theme);
+        }
         self.app.poll(ctx);
         self.textures.receive(ctx);
         crate::ui::draw(&self.app, &mut self.textures, ctx, &mut self.commands);

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use exif::{Field, In, Rational, Tag, Value};
 
+pub mod window;
+
 /// `../shared/data` (or `$PHOTO_ATLAS_DATA`), if present; tests that need it skip without it.
 pub fn shared_data() -> Option<PathBuf> {
     let dir = std::env::var_os("PHOTO_ATLAS_DATA")

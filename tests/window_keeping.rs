@@ -1,0 +1,214 @@
+//! Keeping what was found, through the real window under egui_kittest: a group
+//! selected whole from its header becomes an album under its own name, which is
+//! then renamed, added to, taken from and deleted; the window remembers its folder,
+//! view, thumbnail size and theme across a restart; the Settings panel empties the
+//! thumbnail cache and the thumbnails come back.
+
+mod util;
+
+use std::collections::HashMap;
+
+use egui_kittest::kittest::{NodeT, Queryable};
+use photo_atlas::app::{Command, Settings, Theme, ViewMode};
+use photo_atlas_core::store::Catalog;
+use util::window::{harness, harness_with, step_until, trip_library, trip_library_window};
+
+fn albums(state: &std::path::Path) -> Vec<(String, usize)> {
+    let catalog = Catalog::open(&state.join("catalog.sqlite")).expect("catalog");
+    let albums = catalog.albums().expect("albums");
+    albums
+        .into_iter()
+        .map(|a| {
+            let photos = catalog.album_photos(a.id).expect("photos");
+            (a.name, photos.len())
+        })
+        .collect()
+}
+
+/// The text field holding `value`.
+fn name_field<'h>(
+    h: &'h egui_kittest::Harness<'_, photo_atlas::window::PhotoAtlasWindow>,
+    value: &'h str,
+) -> egui_kittest::Node<'h> {
+    h.query_all_by_value(value)
+        .find(|n| n.accesskit_node().role() == egui::accesskit::Role::TextInput)
+        .unwrap_or_else(|| panic!("no text field holds {value}"))
+}
+
+#[test]
+fn a_group_kept_from_its_header_is_an_album_that_can_be_renamed_added_to_taken_from_and_deleted() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = trip_library_window(state.path(), lib.path());
+    h.get_by_label("Events").click();
+    step_until(&mut h, "the event's header", |h| {
+        h.query_by_label("Select 12-14 July 2019").is_some()
+    });
+    h.get_by_label("Select 12-14 July 2019").click();
+    step_until(&mut h, "three selected", |h| {
+        h.query_by_label("3 selected").is_some()
+    });
+    h.get_by_label("Keep as album").click();
+    step_until(&mut h, "the album dialog", |h| {
+        h.query_by_label("Keep").is_some()
+    });
+    h.run_steps(3); // the dialog's first frames only size it
+    name_field(&h, "12-14 July 2019");
+    h.get_by_label("Keep").click();
+    step_until(&mut h, "the album kept", |h| {
+        h.state().app.writing.is_none() && albums(state.path()).len() == 1
+    });
+    assert_eq!(albums(state.path()), [("12-14 July 2019".to_string(), 3)]);
+
+    // Renamed.
+    h.get_by_label("Albums").click();
+    step_until(&mut h, "the album's row", |h| {
+        h.query_by_label("Rename…").is_some()
+    });
+    h.get_by_label("Rename…").click();
+    step_until(&mut h, "the rename dialog", |h| {
+        h.query_by_label("Rename").is_some()
+    });
+    h.run_steps(3);
+    name_field(&h, "12-14 July 2019").focus();
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    name_field(&h, "12-14 July 2019").type_text("Summer 2019");
+    h.run_steps(2);
+    h.get_by_label("Rename").click();
+    step_until(&mut h, "the new name", |h| {
+        h.query_by_label_contains("Summer 2019  ·  3").is_some()
+    });
+    assert_eq!(albums(state.path()), [("Summer 2019".to_string(), 3)]);
+
+    // The photo of 2020 added from All photos, then taken out again.
+    h.get_by_label("All photos").click();
+    h.run_steps(2);
+    h.get_by_label("d.jpg")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    step_until(&mut h, "one selected", |h| {
+        h.query_by_label("1 selected").is_some()
+    });
+    h.get_by_label("Albums").click();
+    step_until(&mut h, "the add button", |h| {
+        h.query_by_label("Add the 1 selected").is_some()
+    });
+    h.get_by_label("Add the 1 selected").click();
+    step_until(&mut h, "four in the album", |h| {
+        h.query_by_label_contains("Summer 2019  ·  4").is_some()
+    });
+    h.get_by_label("Take out the 1 selected").click();
+    step_until(&mut h, "three again", |h| {
+        h.query_by_label_contains("Summer 2019  ·  3").is_some()
+    });
+    assert_eq!(albums(state.path()), [("Summer 2019".to_string(), 3)]);
+
+    // Deleted, after asking; the photos stay.
+    h.get_by_label("Delete…").click();
+    step_until(&mut h, "the question", |h| {
+        h.query_by_role_and_label(egui::accesskit::Role::Button, "Delete album")
+            .is_some()
+    });
+    h.run_steps(3);
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Delete album")
+        .click();
+    step_until(&mut h, "no albums", |h| {
+        h.query_by_label_contains("No albums yet").is_some()
+    });
+    assert!(albums(state.path()).is_empty());
+    for name in ["a.jpg", "b.jpg", "c.jpg", "d.jpg"] {
+        assert!(lib.path().join(name).exists(), "{name} is still there");
+    }
+}
+
+/// eframe's storage, kept in memory (the real one is a file beside the catalog).
+#[derive(Default)]
+struct MemoryStorage(HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_string(), value);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn the_window_remembers_its_folder_view_thumbnail_size_and_theme() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = trip_library_window(state.path(), lib.path());
+    h.get_by_label("Events").click();
+    h.state_mut().app.queue(Command::SetThumbSize(220.0));
+    h.get_by_label("Settings").click();
+    step_until(&mut h, "the settings panel", |h| {
+        h.query_by_label("Light").is_some()
+    });
+    h.run_steps(3);
+    h.get_by_label("Light").click();
+    h.run_steps(2);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    drop(h);
+
+    let saved = Settings::load(Some(&storage));
+    assert!(saved.is_some(), "settings were saved: {:?}", storage.0);
+    // Started again with no folder given: the last one opens, as it was left.
+    let mut h = harness_with(state.path(), None, saved);
+    step_until(&mut h, "the last folder's photos", |h| {
+        h.query_by_label("d.jpg").is_some()
+    });
+    let app = &h.state().app;
+    assert_eq!(app.folder.as_deref(), Some(lib.path()));
+    assert_eq!(app.view, ViewMode::Events);
+    assert_eq!(app.thumb_size, 220.0);
+    assert_eq!(app.theme, Theme::Light);
+    h.run_steps(2);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+}
+
+#[test]
+fn emptying_the_thumbnail_cache_from_settings_makes_the_thumbnails_again() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the scan", |h| {
+        h.query_by_label("d.jpg").is_some() && !h.state().app.is_scanning()
+    });
+    let thumbnails = || {
+        walkdir::WalkDir::new(state.path().join("cache/thumbnails"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .count()
+    };
+    assert_eq!(thumbnails(), 4);
+    h.get_by_label("Settings").click();
+    step_until(&mut h, "the settings panel", |h| {
+        h.query_by_label("Empty the thumbnail cache").is_some()
+    });
+    h.run_steps(3);
+    h.get_by_label("Empty the thumbnail cache").click();
+    step_until(
+        &mut h,
+        "the cache emptied and the folder scanned again",
+        |h| {
+            h.query_by_label_contains("4 thumbnails deleted").is_some()
+                && h.state().app.clearing_cache.is_none()
+                && !h.state().app.is_scanning()
+        },
+    );
+    assert_eq!(thumbnails(), 4, "made again by the rescan");
+}
