@@ -121,3 +121,75 @@ fn a_day_kept_as_an_album_is_exported_without_touching_the_originals() {
     let (ok, stdout, _) = run_cli(state.path(), &["album", "show", "July"]);
     assert!(ok && stdout.contains("b.jpg  (missing"), "{stdout}");
 }
+
+/// A 40 KB tmpfs at `at`, unmounted when dropped; `None` where mounting is not
+/// allowed (not root, or no mount command), and then the test says it was skipped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path) -> Option<Self> {
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=40k", "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        mounted.then(|| Self(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn an_export_onto_a_full_disk_says_so_and_leaves_nothing_half_written() {
+    let (lib, state, disk) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    // Twelve photos of about 10 KB each: more than the 40 KB disk holds.
+    for i in 0..12u8 {
+        let name = format!("p{i:02}.jpg");
+        write(&lib.path().join(&name), &util::jpeg(400, 300, i));
+    }
+    let Some(_disk) = SmallDisk::mount(disk.path()) else {
+        eprintln!("skipped: a small tmpfs cannot be mounted here (needs root)");
+        return;
+    };
+    let (ok, _, stderr) = run_cli(state.path(), &["scan", &lib.path().display().to_string()]);
+    assert!(ok, "{stderr}");
+    let photos: Vec<String> = listing(lib.path())
+        .iter()
+        .map(|n| lib.path().join(n).display().to_string())
+        .collect();
+    let mut keep = vec!["album", "keep", "All"];
+    keep.extend(photos.iter().map(String::as_str));
+    let (ok, _, stderr) = run_cli(state.path(), &keep);
+    assert!(ok, "{stderr}");
+    let dest = disk.path().join("out");
+    let (ok, _, stderr) = run_cli(
+        state.path(),
+        &["export", "All", "--to", &dest.display().to_string()],
+    );
+    assert!(!ok, "a full disk is a failure");
+    assert!(stderr.contains("the disk is full"), "{stderr}");
+    assert!(stderr.contains("nothing half-written was left"), "{stderr}");
+    let copied = listing(&dest);
+    assert!(
+        !copied.is_empty() && copied.len() < 12,
+        "some copied before the disk filled: {copied:?}"
+    );
+    for name in &copied {
+        assert!(name.ends_with(".jpg"), "no partial file left: {name}");
+        let copy = std::fs::read(dest.join(name)).expect("copy");
+        assert_eq!(
+            copy,
+            std::fs::read(lib.path().join(name)).expect("original")
+        );
+    }
+    assert_eq!(listing(lib.path()).len(), 12, "the library is untouched");
+}
