@@ -172,6 +172,15 @@ fn events_view_shows_trip_cards_and_trips_that_open_onto_their_days_and_says_whe
         h.query_by_label_contains("12-13 May 2019 · Florence  ·")
             .is_some()
     });
+    // The whole trip selected from its card, to keep under its name.
+    h.get_by_label("Select the trip").click();
+    step_until(&mut h, "the trip selected", |h| {
+        h.query_by_label("2 selected").is_some()
+    });
+    h.get_by_label("Keep as album").click();
+    step_until(&mut h, "its name proposed", |h| {
+        h.query_all_by_value("Florence, 12-13 May 2019").count() > 0
+    });
 }
 
 #[test]

@@ -5,7 +5,7 @@
 
 use egui::{Color32, Rect, Sense, pos2, vec2};
 
-use crate::app::{Command, PhotoAtlasApp, TextureCache, ThumbSlot};
+use crate::app::{AlbumCommand, Command, PhotoAtlasApp, TextureCache, ThumbSlot};
 use photo_atlas_core::store::SavedHome;
 use photo_atlas_core::tasks::{FolderSnapshot, TripOutline};
 
@@ -83,6 +83,17 @@ fn trip_card(
         ui.label(egui::RichText::new(super::count_label(trip.photos, "photo")).weak());
         if let Some(clock) = &trip.local_time {
             ui.label(egui::RichText::new(clock).weak());
+        }
+        if ui.small_button("Select the trip").clicked() {
+            let days = trip.first_section..trip.first_section + trip.sections;
+            let photos = snap.by_event.get(days).unwrap_or_default();
+            out.push(Command::Album(AlbumCommand::SelectGroup {
+                photos: photos
+                    .iter()
+                    .flat_map(|d| d.photos.iter().copied())
+                    .collect(),
+                label: trip.label.clone(),
+            }));
         }
         if cover.clicked() || map.clicked() || name.clicked() {
             out.push(Command::ScrollToSection(trip.first_section));
