@@ -9,7 +9,7 @@ mod util;
 use std::collections::HashMap;
 
 use egui_kittest::kittest::{NodeT, Queryable};
-use photo_atlas::app::{Command, Settings, Theme, ViewMode};
+use photo_atlas::app::{Command, Theme, ViewMode};
 use photo_atlas_core::store::Catalog;
 use util::window::{harness, harness_with, step_until, trip_library, trip_library_window};
 
@@ -160,7 +160,7 @@ fn the_window_remembers_its_folder_view_thumbnail_size_and_theme() {
     eframe::App::save(h.state_mut(), &mut storage);
     drop(h);
 
-    let saved = Settings::load(Some(&storage));
+    let saved = photo_atlas::window::load_settings(Some(&storage));
     assert!(saved.is_some(), "settings were saved: {:?}", storage.0);
     // Started again with no folder given: the last one opens, as it was left.
     let mut h = harness_with(state.path(), None, saved);

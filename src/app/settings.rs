@@ -1,8 +1,9 @@
 //! What the window remembers from one run to the next: the last folder, the view,
-//! the thumbnail size, the theme and where learning runs. eframe's persistence keeps
-//! them (with the window's size and position) in `window.ron` beside the catalog, so
-//! that a catalog moved elsewhere (`--catalog`, `PHOTO_ATLAS_CATALOG`) takes its
-//! window settings along and tests never touch the user's own.
+//! the thumbnail size, the theme and where learning runs; and the Settings panel's
+//! commands. The `window` module stores them through eframe's persistence (with the
+//! window's size and position) in `window.ron` beside the catalog, so that a catalog
+//! moved elsewhere (`--catalog`, `PHOTO_ATLAS_CATALOG`) takes its window settings
+//! along and tests never touch the user's own.
 
 use std::path::PathBuf;
 
@@ -11,9 +12,6 @@ use serde::{Deserialize, Serialize};
 use super::ViewMode;
 use photo_atlas_core::ml::device::DeviceChoice;
 use photo_atlas_core::store::Locations;
-
-/// The key the settings are stored under in eframe's storage.
-pub const SETTINGS_KEY: &str = "photo-atlas";
 
 /// The window's colours.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,18 +94,7 @@ impl Default for Settings {
     }
 }
 
-impl Settings {
-    /// The settings in eframe's storage, if any were saved (and can be read).
-    pub fn load(storage: Option<&dyn eframe::Storage>) -> Option<Self> {
-        eframe::get_value(storage?, SETTINGS_KEY)
-    }
-
-    pub fn save(&self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, self);
-    }
-}
-
-/// The folder eframe keeps the window's state in: the catalog's own folder.
+/// The folder the window keeps its state in: the catalog's own folder.
 pub fn storage_folder(locations: &Locations) -> Option<PathBuf> {
     locations.catalog.parent().map(|p| p.to_path_buf())
 }

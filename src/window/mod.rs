@@ -82,7 +82,7 @@ impl eframe::App for PhotoAtlasWindow {
     /// person's own session).
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if self.screenshot.is_none() {
-            self.app.settings().save(storage);
+            eframe::set_value(storage, SETTINGS_KEY, &self.app.settings());
         }
     }
 
@@ -90,6 +90,14 @@ impl eframe::App for PhotoAtlasWindow {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.app.shut_down();
     }
+}
+
+/// The key the app's settings are stored under in eframe's storage.
+const SETTINGS_KEY: &str = "photo-atlas";
+
+/// The settings saved by the last run, if any (and readable).
+pub fn load_settings(storage: Option<&dyn eframe::Storage>) -> Option<crate::app::Settings> {
+    eframe::get_value(storage?, SETTINGS_KEY)
 }
 
 /// Opens the window and runs it until it is closed. Its size and position, and the
@@ -120,7 +128,7 @@ pub fn run(
         "Photo Atlas",
         native,
         Box::new(move |cc| {
-            options.saved = crate::app::Settings::load(cc.storage);
+            options.saved = load_settings(cc.storage);
             let mut window = PhotoAtlasWindow::new(&cc.egui_ctx, options, screenshot);
             if let Some(s) = &mut window.screenshot {
                 s.outcome = slot;
