@@ -114,35 +114,11 @@ pub fn name_dialog(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Comma
     let Some(typed) = &app.naming_album else {
         return;
     };
-    let mut name = typed.clone();
-    let mut outcome = None;
-    egui::Window::new("Keep as album")
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-        .show(ctx, |ui| {
-            ui.label(format!(
-                "{} will be kept in the album:",
-                count_label(app.selection.photos.len(), "photo")
-            ));
-            let edit = ui.text_edit_singleline(&mut name);
-            if edit.changed() {
-                out.push(Command::TypeAlbumName(name.clone()));
-            }
-            edit.request_focus();
-            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            ui.horizontal(|ui| {
-                if ui.button("Keep").clicked() || enter {
-                    outcome = Some(Some(name.clone()));
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    outcome = Some(None);
-                }
-            });
-        });
-    if let Some(done) = outcome {
-        out.push(Command::FinishKeepAlbum(done));
-    }
+    let count = count_label(app.selection.photos.len(), "photo");
+    let prompt = format!("{count} will be kept in the album:");
+    let named = super::name_dialog::show(ctx, "Keep as album", Some(&prompt), "Keep", typed);
+    out.extend(named.typed.map(Command::TypeAlbumName));
+    out.extend(named.finished.map(Command::FinishKeepAlbum));
 }
 
 /// Renames an album.
@@ -150,31 +126,10 @@ pub fn rename_dialog(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Com
     let Some((_, typed)) = &app.renaming_album else {
         return;
     };
-    let mut name = typed.clone();
-    let mut outcome = None;
-    egui::Window::new("Rename album")
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-        .show(ctx, |ui| {
-            let edit = ui.text_edit_singleline(&mut name);
-            if edit.changed() {
-                out.push(Command::Album(AlbumCommand::TypeRename(name.clone())));
-            }
-            edit.request_focus();
-            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            ui.horizontal(|ui| {
-                if ui.button("Rename").clicked() || enter {
-                    outcome = Some(Some(name.clone()));
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    outcome = Some(None);
-                }
-            });
-        });
-    if let Some(done) = outcome {
-        out.push(Command::Album(AlbumCommand::FinishRename(done)));
-    }
+    let named = super::name_dialog::show(ctx, "Rename album", None, "Rename", typed);
+    let album = |c| Command::Album(c);
+    out.extend(named.typed.map(|t| album(AlbumCommand::TypeRename(t))));
+    out.extend(named.finished.map(|n| album(AlbumCommand::FinishRename(n))));
 }
 
 /// Asks before deleting an album; its photos stay where they are.

@@ -156,29 +156,12 @@ pub fn rename_dialog(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Com
     let Some((section, typed)) = &app.renaming else {
         return;
     };
-    let mut name = typed.clone();
-    let mut outcome = None;
-    egui::Window::new("Rename group")
-        .collapsible(false)
-        .resizable(false)
-        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
-        .show(ctx, |ui| {
-            let edit = ui.text_edit_singleline(&mut name);
-            if edit.changed() {
-                out.push(Command::TypeRename(name.clone()));
-            }
-            edit.request_focus();
-            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            ui.horizontal(|ui| {
-                if ui.button("Rename").clicked() || enter {
-                    outcome = Some(Some((*section, name.clone())));
-                }
-                if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                    outcome = Some(None);
-                }
-            });
-        });
-    if let Some(rename) = outcome {
-        out.push(Command::FinishRename(rename));
-    }
+    let named = super::name_dialog::show(ctx, "Rename group", None, "Rename", typed);
+    out.extend(named.typed.map(Command::TypeRename));
+    let section = *section;
+    out.extend(
+        named
+            .finished
+            .map(|name| Command::FinishRename(name.map(|n| (section, n)))),
+    );
 }

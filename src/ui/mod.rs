@@ -7,6 +7,7 @@ mod clusters;
 mod empty_state;
 mod events_panel;
 mod grid;
+mod name_dialog;
 mod problems;
 mod search_panel;
 mod settings;
