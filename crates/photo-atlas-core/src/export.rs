@@ -118,12 +118,11 @@ fn prepare_destination(dest: &Path, library_folders: &[PathBuf]) -> Result<PathB
         .ancestors()
         .find(|a| a.exists())
         .unwrap_or(&absolute);
-    let planned = existing
-        .canonicalize()
+    let planned = crate::library::canonical(existing)
         .map_err(unwritable)?
         .join(absolute.strip_prefix(existing).unwrap_or(Path::new("")));
     for folder in library_folders {
-        let folder = folder.canonicalize().unwrap_or_else(|_| folder.clone());
+        let folder = crate::library::canonical(folder).unwrap_or_else(|_| folder.clone());
         if planned.starts_with(&folder) {
             return Err(ExportError::IntoLibrary(
                 dest.display().to_string(),

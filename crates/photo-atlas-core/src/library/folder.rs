@@ -40,7 +40,10 @@ impl PhotoFolder {
         if !canonical.is_dir() {
             return Err(bad("it is a file, not a folder".into()));
         }
-        Self::from_canonical(strip_verbatim(canonical))
+        let text = canonical
+            .to_str()
+            .ok_or_else(|| bad("its name is not valid UTF-8".into()))?;
+        Self::from_canonical(PathBuf::from(key_text(text, PathStyle::NATIVE)))
             .ok_or_else(|| bad("its name is not valid UTF-8".into()))
     }
 
@@ -63,11 +66,19 @@ impl PhotoFolder {
     /// `(lower, upper)` bounds on catalog keys such that `lower <= key < upper` holds
     /// exactly for the photos inside `folder` (the byte after the separator is the bound).
     pub fn key_range(folder: &str) -> (String, String) {
-        let separator = std::path::MAIN_SEPARATOR;
-        let base = folder.trim_end_matches(separator);
-        let after = char::from_u32(separator as u32 + 1).unwrap_or(separator);
-        (format!("{base}{separator}"), format!("{base}{after}"))
+        key_range_in(folder, PathStyle::NATIVE)
     }
+}
+
+/// [`PhotoFolder::key_range`] for paths written in `style`.
+fn key_range_in(folder: &str, style: PathStyle) -> (String, String) {
+    let separator = match style {
+        PathStyle::Unix => '/',
+        PathStyle::Windows => '\\',
+    };
+    let base = folder.trim_end_matches(separator);
+    let after = char::from_u32(separator as u32 + 1).unwrap_or(separator);
+    (format!("{base}{separator}"), format!("{base}{after}"))
 }
 
 impl fmt::Display for PhotoFolder {
@@ -77,14 +88,67 @@ impl fmt::Display for PhotoFolder {
     }
 }
 
-/// Windows' canonical form is "verbatim" (`\\?\C:\Photos`); people and the catalog
-/// see `C:\Photos`. (A no-op elsewhere.)
-fn strip_verbatim(path: PathBuf) -> PathBuf {
-    match path.to_str().and_then(|s| s.strip_prefix(r"\\?\")) {
-        Some(rest) if !rest.starts_with("UNC\\") => PathBuf::from(rest),
-        Some(rest) => PathBuf::from(format!(r"\\{}", &rest[4..])),
-        None => path,
+/// How a platform writes paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathStyle {
+    Unix,
+    Windows,
+}
+
+impl PathStyle {
+    /// This platform's.
+    pub const NATIVE: Self = if cfg!(windows) {
+        Self::Windows
+    } else {
+        Self::Unix
+    };
+}
+
+/// A canonical path as the catalog keys it and people read it. On Windows:
+/// the "verbatim" prefix that `canonicalize` adds dropped (`\\?\C:\Photos` is
+/// `C:\Photos`, `\\?\UNC\nas\share` is `\\nas\share`), `/` written `\`, the drive
+/// letter in capitals; everywhere, no trailing separator except at a root.
+pub fn key_text(path: &str, style: PathStyle) -> String {
+    match style {
+        PathStyle::Unix => match path.trim_end_matches('/') {
+            "" if path.starts_with('/') => "/".into(),
+            trimmed => trimmed.into(),
+        },
+        PathStyle::Windows => windows_key(path),
     }
+}
+
+fn windows_key(path: &str) -> String {
+    let slashed = path.replace('/', "\\");
+    let plain = match slashed.strip_prefix(r"\\?\") {
+        Some(rest) => match rest.strip_prefix(r"UNC\") {
+            Some(share) => format!(r"\\{share}"),
+            None => rest.to_string(),
+        },
+        None => slashed,
+    };
+    let mut key: String = plain.trim_end_matches('\\').to_string();
+    let bytes = key.as_bytes();
+    if bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic() {
+        key.replace_range(..1, &key[..1].to_ascii_uppercase());
+        if key.len() == 2 {
+            key.push('\\'); // a drive's root keeps its separator: `C:\`
+        }
+    }
+    if key.is_empty() && plain.starts_with('\\') {
+        key.push('\\');
+    }
+    key
+}
+
+/// `std::fs::canonicalize`, in the form [`key_text`] gives (never Windows'
+/// verbatim form), for every module that compares or stores resolved paths.
+pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
+    let resolved = std::fs::canonicalize(path)?;
+    Ok(match resolved.to_str() {
+        Some(text) => PathBuf::from(key_text(text, PathStyle::NATIVE)),
+        None => resolved,
+    })
 }
 
 #[cfg(test)]
@@ -137,15 +201,41 @@ mod tests {
     }
 
     #[test]
-    fn verbatim_prefixes_are_dropped() {
-        assert_eq!(
-            strip_verbatim(PathBuf::from(r"\\?\C:\Photos")),
-            PathBuf::from(r"C:\Photos")
-        );
-        assert_eq!(
-            strip_verbatim(PathBuf::from(r"\\?\UNC\nas\share")),
-            PathBuf::from(r"\\nas\share")
-        );
-        assert_eq!(strip_verbatim(PathBuf::from("/p")), PathBuf::from("/p"));
+    fn windows_paths_have_one_key_however_they_are_written() {
+        let key = |p| key_text(p, PathStyle::Windows);
+        for written in [
+            r"C:\Photos\2023",
+            r"c:\Photos\2023",
+            r"C:/Photos/2023",
+            r"C:\Photos/2023\",
+            r"\\?\C:\Photos\2023",
+            r"\\?\c:\Photos\2023\",
+        ] {
+            assert_eq!(key(written), r"C:\Photos\2023", "{written}");
+        }
+        assert_eq!(key(r"\\?\UNC\nas\share\Photos"), r"\\nas\share\Photos");
+        assert_eq!(key(r"//nas/share/Photos/"), r"\\nas\share\Photos");
+        assert_eq!(key(r"\\?\C:\"), r"C:\");
+        assert_eq!(key("d:"), r"D:\");
+        assert_eq!(key(r"Z:\tmp\Été 2023\"), r"Z:\tmp\Été 2023");
+    }
+
+    #[test]
+    fn unix_paths_lose_only_a_trailing_separator() {
+        let key = |p| key_text(p, PathStyle::Unix);
+        assert_eq!(key("/home/ana/Photos/"), "/home/ana/Photos");
+        assert_eq!(key("/home/ana/Photos"), "/home/ana/Photos");
+        assert_eq!(key("/"), "/");
+        // A backslash is part of a name on Unix, not a separator.
+        assert_eq!(key(r"/p/a\b"), r"/p/a\b");
+    }
+
+    #[test]
+    fn key_ranges_work_for_windows_keys_too() {
+        let folder = key_text(r"\\?\C:\Photos\", PathStyle::Windows);
+        let (lo, hi) = key_range_in(&folder, PathStyle::Windows);
+        let inside = |k: &str| lo.as_str() <= k && k < hi.as_str();
+        assert!(inside(r"C:\Photos\a.jpg") && inside(r"C:\Photos\sub\b.jpg"));
+        assert!(!inside(r"C:\Photos2\a.jpg") && !inside(r"C:\Photos.jpg"));
     }
 }

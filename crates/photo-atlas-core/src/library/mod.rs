@@ -5,6 +5,6 @@ mod folder;
 mod kind;
 mod walk;
 
-pub use folder::{FolderError, PhotoFolder};
+pub use folder::{FolderError, PathStyle, PhotoFolder, canonical, key_text};
 pub use kind::PhotoKind;
 pub use walk::{FoundFile, Problem, WalkOutcome, describe_io, walk};

@@ -118,7 +118,7 @@ pub fn similar_photos(
     reuse_index: bool,
     cancel: &CancelToken,
 ) -> Result<Option<Vec<SimilarPhoto>>, SearchError> {
-    let canonical = std::fs::canonicalize(photo)
+    let canonical = crate::library::canonical(photo)
         .map_err(|_| SearchError::Missing(photo.display().to_string()))?;
     let path = canonical
         .to_str()

@@ -53,7 +53,7 @@ impl Locations {
             v.push(parent.to_path_buf());
         }
         v.into_iter()
-            .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
+            .map(|p| crate::library::canonical(&p).unwrap_or(p))
             .collect()
     }
 }
