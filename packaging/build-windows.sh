@@ -11,11 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target=x86_64-pc-windows-gnu
 rustup target list --installed | grep -qx "$target" || rustup target add "$target"
-for tool in x86_64-w64-mingw32-gcc makensis; do
-  command -v "$tool" >/dev/null || {
-    echo "missing $tool: apt-get install gcc-mingw-w64-x86-64 nsis" >&2
-    exit 1
-  }
+for tool in x86_64-w64-mingw32-gcc:gcc-mingw-w64-x86-64 makensis:nsis; do
+  command -v "${tool%%:*}" >/dev/null && continue
+  [ "$(id -u)" = 0 ] || { echo "missing ${tool%%:*}: apt-get install ${tool##*:}" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${tool##*:}" >/dev/null
 done
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
 # The dist profile (release, stripped, thin LTO), without the default `heif` feature.

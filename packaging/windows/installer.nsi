@@ -6,7 +6,8 @@
 ;
 ; makensis -DVERSION=0.1.0 -DEXE=path\to\photo-atlas.exe -DOUT=setup.exe installer.nsi
 
-Unicode true
+; A 64-bit installer for the 64-bit program (and for Wine without its 32-bit half).
+Target amd64-unicode
 SetCompressor /SOLID lzma
 RequestExecutionLevel user
 

@@ -33,7 +33,7 @@ impl PhotoFolder {
             path: path.display().to_string(),
             reason,
         };
-        let canonical = std::fs::canonicalize(path).map_err(|e| match e.kind() {
+        let canonical = resolve(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => bad("there is no such folder".into()),
             _ => bad(describe_io(&e)),
         })?;
@@ -141,10 +141,20 @@ fn windows_key(path: &str) -> String {
     key
 }
 
-/// `std::fs::canonicalize`, in the form [`key_text`] gives (never Windows'
+/// `std::fs::canonicalize`; on Windows, where it can fail on a path that exists
+/// (Wine answered "more data is available" for a folder 334 characters long), the
+/// absolute path with `.` and `..` resolved instead.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    std::fs::canonicalize(path).or_else(|e| match cfg!(windows) && path.exists() {
+        true => std::path::absolute(path),
+        false => Err(e),
+    })
+}
+
+/// [`resolve`]d, in the form [`key_text`] gives (never Windows'
 /// verbatim form), for every module that compares or stores resolved paths.
 pub fn canonical(path: &Path) -> std::io::Result<PathBuf> {
-    let resolved = std::fs::canonicalize(path)?;
+    let resolved = resolve(path)?;
     Ok(match resolved.to_str() {
         Some(text) => PathBuf::from(key_text(text, PathStyle::NATIVE)),
         None => resolved,
