@@ -103,6 +103,7 @@ fn measure(
         search: None,
         theme: Some(Theme::Dark),
         saved: None,
+        prepare_in_background: false,
     };
     let mut window = PhotoAtlasWindow::new(&ctx, options, None);
     let app = &mut window.app;

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use egui_kittest::kittest::{NodeT, Queryable};
 use photo_atlas::app::{Command, Theme, ViewMode};
 use photo_atlas_core::store::Catalog;
-use util::window::{harness, harness_with, step_until, trip_library, trip_library_window};
+use util::window::{
+    harness, harness_preparing, harness_with, step_until, trip_library, trip_library_window,
+};
 
 fn albums(state: &std::path::Path) -> Vec<(String, usize)> {
     let catalog = Catalog::open(&state.join("catalog.sqlite")).expect("catalog");
@@ -211,4 +213,30 @@ fn emptying_the_thumbnail_cache_from_settings_makes_the_thumbnails_again() {
         },
     );
     assert_eq!(thumbnails(), 4, "made again by the rescan");
+}
+
+#[test]
+fn after_a_scan_the_features_are_computed_in_the_background_without_a_button() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness_preparing(state.path(), lib.path().to_path_buf());
+    step_until(&mut h, "the features prepared", |h| {
+        h.query_by_label_contains("4 photos ready for Content and search")
+            .is_some()
+    });
+    let catalog = Catalog::open(&state.path().join("catalog.sqlite")).expect("catalog");
+    let folder = photo_atlas_core::library::PhotoFolder::open(lib.path()).expect("folder");
+    let photos = catalog.photos_under(folder.key()).expect("photos");
+    let missing = catalog
+        .photos_without_features(photo_atlas_core::ml::features::BACKBONE_MODEL, &photos)
+        .expect("missing");
+    assert_eq!(
+        (photos.len(), missing.len()),
+        (4, 0),
+        "all four have features"
+    );
+    assert!(h.state().app.features.is_none(), "the task has ended");
 }

@@ -122,6 +122,8 @@ impl PhotoAtlasApp {
         if self.clustering.is_some() || self.joining.is_some() || self.scan.is_some() {
             return;
         }
+        // Learning computes the features itself (sharing the cache).
+        self.pause_preparing();
         if let Some(folder) = &self.folder {
             self.last_clustering = None;
             self.clustering = Some(start_learning(
@@ -168,6 +170,7 @@ impl PhotoAtlasApp {
         };
         let Some(result) = task.poll() else { return };
         self.joining = None;
+        self.prepare_content();
         match result {
             Ok(Some(0)) | Ok(None) => {}
             Ok(Some(n)) => {

@@ -73,6 +73,8 @@ pub enum Command {
     SetHome(Option<photo_atlas_core::store::SavedHome>),
     Album(AlbumCommand),
     Settings(SettingsCommand),
+    /// Stop computing features in the background (until the next scan).
+    StopPreparing,
 }
 
 impl PhotoAtlasApp {
@@ -94,7 +96,10 @@ impl PhotoAtlasApp {
             }
             Command::ScrollToSection(i) => self.scroll_to = Some(i),
             Command::OpenPhoto(index) => self.open_photo(index),
-            Command::ClosePhoto => self.viewer = None,
+            Command::ClosePhoto => {
+                self.viewer = None;
+                self.prepare_content();
+            }
             Command::StepPhoto(delta) => self.step_photo(delta),
             Command::ToggleProblems => self.show_problems = !self.show_problems,
             Command::SetThumbSize(size) => self.thumb_size = size.clamp(64.0, 320.0),
@@ -169,6 +174,7 @@ impl PhotoAtlasApp {
                 }
             }
             Command::Album(command) => self.apply_album(command),
+            Command::StopPreparing => self.pause_preparing(),
             Command::Settings(command) => self.apply_settings(command),
             Command::ShowInFolder(path) => {
                 let folder = path.parent().map(PathBuf::from).unwrap_or(path);
@@ -200,6 +206,7 @@ impl PhotoAtlasApp {
     /// Scans the open folder again (after the thumbnail cache was emptied).
     pub(super) fn rescan(&mut self, folder: PathBuf) {
         if self.scan.is_none() {
+            self.pause_preparing();
             self.scan = Some(start_scan(&self.locations, folder, self.waker.clone()));
             self.request_reload();
         }
@@ -267,6 +274,7 @@ impl PhotoAtlasApp {
     pub(super) fn open_photo(&mut self, index: usize) {
         let count = self.snapshot.as_ref().map_or(0, |s| s.photos.len());
         if index < count {
+            self.pause_preparing(); // the viewer decodes full-size pictures
             self.viewer = Some(Viewer {
                 index,
                 zoom: 1.0,

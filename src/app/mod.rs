@@ -11,6 +11,7 @@ mod album_edits;
 mod background;
 mod commands;
 mod loading;
+mod prepare;
 mod search;
 mod selection;
 mod settings;
@@ -101,6 +102,9 @@ pub struct AppOptions {
     pub theme: Option<Theme>,
     /// What the window remembered from its last run (eframe's storage).
     pub saved: Option<Settings>,
+    /// Compute features in the background after scans (off in most window tests,
+    /// which have other things to watch).
+    pub prepare_in_background: bool,
 }
 
 /// The photo shown large, and how it is zoomed.
@@ -185,6 +189,12 @@ pub struct PhotoAtlasApp {
     pub show_settings: bool,
     /// Emptying the thumbnail cache, when running.
     pub clearing_cache: Option<photo_atlas_core::tasks::ClearTask>,
+    /// Computing features in the background for Content and search, when running.
+    pub features: Option<photo_atlas_core::tasks::FeaturesTask>,
+    /// What the last background preparation did, in words.
+    pub prepared: Option<String>,
+    /// Whether features are computed in the background after scans.
+    pub prepare_in_background: bool,
     /// Section of the grid to scroll to on the next frame.
     pub scroll_to: Option<usize>,
     /// Photo the grid's keyboard cursor is on (arrows move it, Enter opens, Space selects).
@@ -250,6 +260,9 @@ impl PhotoAtlasApp {
             learn_on: saved.learn_on,
             show_settings: false,
             clearing_cache: None,
+            features: None,
+            prepared: None,
+            prepare_in_background: options.prepare_in_background,
             scroll_to: None,
             cursor: None,
             reveal: None,
@@ -340,6 +353,7 @@ impl PhotoAtlasApp {
         self.poll_search();
         self.poll_writing();
         self.poll_clearing_cache();
+        self.poll_features();
         self.poll_export();
         self.poll_folder_picker();
         if self.clustering.is_some()
@@ -348,6 +362,7 @@ impl PhotoAtlasApp {
             || self.duplicates.job.is_some()
             || self.search.is_busy()
             || self.export.job.is_some()
+            || self.features.is_some()
         {
             ctx.request_repaint_after(std::time::Duration::from_millis(250));
         }
@@ -388,6 +403,7 @@ impl PhotoAtlasApp {
             self.search.query_job.take().and_then(|t| t.retire()),
             self.writing.take().and_then(|t| t.retire()),
             self.clearing_cache.take().and_then(|t| t.retire()),
+            self.features.take().and_then(|t| t.retire()),
             self.export.job.take().and_then(|(t, _)| t.retire()),
             self.loading.retire(),
         ];
@@ -418,6 +434,7 @@ impl PhotoAtlasApp {
         names.extend(self.search.query_job.as_ref().map(|t| t.name()));
         names.extend(self.writing.as_ref().map(|t| t.name()));
         names.extend(self.clearing_cache.as_ref().map(|t| t.name()));
+        names.extend(self.features.as_ref().map(|t| t.name()));
         names.extend(self.export.job.as_ref().map(|(t, _)| t.name()));
         if self.loading.is_busy() {
             names.push("library-loader");

@@ -32,6 +32,12 @@ pub struct SearchView {
 }
 
 impl SearchView {
+    /// Drops the index, so that the next query builds it again (new classes came in).
+    pub fn forget_index(&mut self) {
+        self.index = None;
+        self.indexed = 0;
+    }
+
     /// Whether a query or the index is still being worked on.
     pub fn is_busy(&self) -> bool {
         self.index_job.is_some() || self.query_job.is_some()

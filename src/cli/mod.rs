@@ -411,6 +411,7 @@ fn open_window(cli: Cli, locations: Locations) -> anyhow::Result<ExitCode> {
         search: cli.search,
         theme: cli.theme.map(Into::into),
         saved: None,
+        prepare_in_background: true,
     };
     let outcome = crate::window::run(options, cli.screenshot.clone())?;
     match (cli.screenshot, outcome) {

@@ -23,6 +23,7 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                         ui.label(egui::RichText::new(last).weak());
                     }
                 }
+                preparing(app, ui, out);
                 super::albums::selection_bar(app, ui, out);
                 if let Some(message) = &app.message {
                     // One line here (an error may carry a backtrace); all of it on hover.
@@ -35,6 +36,27 @@ pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
                 });
             });
         });
+}
+
+/// The background features: how far, and Stop (they start again after the next scan).
+fn preparing(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+    let Some(task) = &app.features else {
+        if let Some(done) = &app.prepared {
+            ui.label(egui::RichText::new(done).weak());
+        }
+        return;
+    };
+    let p = task.progress();
+    if p.total() == 0 {
+        return; // checking what is missing, or nothing is
+    }
+    let fraction = p.done() as f32 / p.total() as f32;
+    let text = format!("Preparing Content: {} / {}", p.done(), p.total());
+    ui.add(egui::ProgressBar::new(fraction).desired_width(200.0).text(text))
+        .on_hover_text("Features of the new photos, computed on one core so that Content and searches such as \"dog\" find them ready");
+    if ui.small_button("Stop").clicked() {
+        out.push(Command::StopPreparing);
+    }
 }
 
 fn scan_progress(ui: &mut egui::Ui, job: &ScanTask, commands: &mut Vec<Command>) {

@@ -22,6 +22,20 @@ pub fn harness_with(
     folder: Option<PathBuf>,
     saved: Option<Settings>,
 ) -> Harness<'static, PhotoAtlasWindow> {
+    build(state, folder, saved, false)
+}
+
+/// A window that computes features in the background after scans, as the real one does.
+pub fn harness_preparing(state: &Path, folder: PathBuf) -> Harness<'static, PhotoAtlasWindow> {
+    build(state, Some(folder), None, true)
+}
+
+fn build(
+    state: &Path,
+    folder: Option<PathBuf>,
+    saved: Option<Settings>,
+    prepare_in_background: bool,
+) -> Harness<'static, PhotoAtlasWindow> {
     let locations = Locations {
         catalog: state.join("catalog.sqlite"),
         cache: state.join("cache"),
@@ -35,6 +49,7 @@ pub fn harness_with(
         search: None,
         theme: saved.is_none().then_some(Theme::Dark),
         saved,
+        prepare_in_background,
     };
     Harness::builder()
         .with_size(egui::vec2(1200.0, 800.0))

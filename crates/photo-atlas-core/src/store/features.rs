@@ -43,6 +43,33 @@ impl Catalog {
         Ok(())
     }
 
+    /// The photos (indices into `photos`) with no vector for their current version,
+    /// found without reading the vectors themselves.
+    pub fn photos_without_features(
+        &self,
+        model: &str,
+        photos: &[PhotoRecord],
+    ) -> Result<Vec<usize>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT size, mtime_ns FROM features WHERE path = ?1 AND model = ?2")?;
+        let mut missing = Vec::new();
+        for (i, p) in photos.iter().enumerate() {
+            let mut rows = stmt.query(params![p.path_text(), model])?;
+            let fresh = match rows.next()? {
+                Some(row) => {
+                    let (size, mtime): (i64, i64) = (row.get(0)?, row.get(1)?);
+                    size as u64 == p.size && mtime == p.mtime_ns
+                }
+                None => false,
+            };
+            if !fresh {
+                missing.push(i);
+            }
+        }
+        Ok(missing)
+    }
+
     /// The cached vector of each photo, or `None` where there is none for its current version.
     pub fn cached_features(
         &self,
@@ -91,6 +118,14 @@ mod tests {
                 .expect("put");
         }
         let cat = Catalog::open(&path).expect("reopen");
+        let missing = cat
+            .photos_without_features("lite0", &[photo.clone(), other.clone()])
+            .expect("missing");
+        assert_eq!(
+            missing,
+            [1],
+            "only the photo without a vector is missing one"
+        );
         let got = cat
             .cached_features("lite0", &[photo.clone(), other])
             .expect("get");

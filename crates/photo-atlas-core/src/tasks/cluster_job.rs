@@ -64,7 +64,7 @@ pub fn start_joining(
 }
 
 /// The device to run on, chosen on the task's own thread and noted in its progress.
-fn device_for(choice: DeviceChoice, progress: &Progress) -> Device {
+pub(super) fn device_for(choice: DeviceChoice, progress: &Progress) -> Device {
     match choose(choice) {
         Ok((d, text)) => {
             progress.set_note(text);

@@ -8,6 +8,7 @@ mod catalog_reads;
 mod catalog_writes;
 mod cluster_job;
 mod export_job;
+mod features_job;
 mod image_loader;
 mod scan_job;
 mod search_job;
@@ -21,6 +22,7 @@ pub use catalog_reads::{
 pub use catalog_writes::{AlbumEdit, ClearTask, Cleared, start_album_edit, start_clear_thumbnails};
 pub use cluster_job::{JoinTask, LearnTask, start_joining, start_learning};
 pub use export_job::{ExportTask, start_export};
+pub use features_job::{FeaturesTask, start_features};
 pub use image_loader::{ImageLoader, ImageSource, LoadedImage};
 pub use scan_job::{ScanTask, start_scan};
 pub use search_job::{QueryTask, SearchIndexTask, start_query, start_search_index};
