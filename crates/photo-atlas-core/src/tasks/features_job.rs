@@ -2,19 +2,20 @@
 //! photo's top classes, which the search reads) are computed for the photos of the
 //! folder that have none yet, and cached, so that Content and searches by what a
 //! photo shows find them ready. It runs on one thread of its own (a rayon pool of
-//! one), leaving the other cores to the window, and a front end cancels it whenever
-//! something more pressing needs the CPU (a scan, learning, the viewer); what was
-//! computed stays cached, so the next start goes on where it stopped.
+//! one, at a low OS priority on Linux), leaving the other cores to the window, and
+//! a front end cancels it whenever something more pressing needs the CPU (a scan,
+//! learning, the viewer); what was computed stays cached, so the next start goes on
+//! where it stopped.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Failure;
 use super::cluster_job::device_for;
-use crate::jobs::{Progress, Task, Waker};
+use crate::jobs::{CancelToken, Progress, Task, Waker};
 use crate::library::PhotoFolder;
 use crate::ml::device::DeviceChoice;
 use crate::ml::efficientnet::EfficientNetLite0;
-use crate::ml::features::{Extractor, FeatureReport, extract_features};
+use crate::ml::features::{Extractor, FeatureReport, MlError, extract_features};
 use crate::store::{Catalog, Locations};
 
 /// What was computed; `None` when cancelled.
@@ -33,38 +34,78 @@ pub fn start_features(
         Default::default(),
         waker,
         move |cancel, progress| {
-            let mut catalog = Catalog::open(&l.catalog)?;
-            let folder = PhotoFolder::open(&folder)?;
-            let photos = catalog.photos_under(folder.key())?;
-            let device = device_for(device, progress);
-            let net = EfficientNetLite0::load_shipped(&device)
-                .map_err(crate::ml::features::MlError::from)?;
-            let extractor = Extractor::Backbone(&net, &device);
-            let missing = catalog.photos_without_features(&extractor.model_key(), &photos)?;
-            let todo: Vec<_> = missing.into_iter().map(|i| photos[i].clone()).collect();
-            if todo.is_empty() {
-                return Ok(Some(FeatureReport::default()));
-            }
-            let one_thread = rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .thread_name(|_| "features-worker".into())
-                .build();
-            let run = |catalog: &mut Catalog| {
-                extract_features(catalog, &todo, &extractor, cancel, progress)
-            };
-            let (_, report) = match one_thread {
-                Ok(pool) => pool.install(|| run(&mut catalog))?,
-                Err(_) => run(&mut catalog)?,
-            };
-            Ok((!report.cancelled).then_some(report))
+            lower_priority();
+            compute_missing(&l, &folder, device, cancel, progress)
         },
     )
 }
+
+fn compute_missing(
+    l: &Locations,
+    folder: &Path,
+    device: DeviceChoice,
+    cancel: &CancelToken,
+    progress: &Progress,
+) -> Result<Option<FeatureReport>, Failure> {
+    let mut catalog = Catalog::open(&l.catalog)?;
+    let folder = PhotoFolder::open(folder)?;
+    let photos = catalog.photos_under(folder.key())?;
+    let device = device_for(device, progress);
+    let net = EfficientNetLite0::load_shipped(&device).map_err(MlError::from)?;
+    let extractor = Extractor::Backbone(&net, &device);
+    let missing = catalog.photos_without_features(&extractor.model_key(), &photos)?;
+    let todo: Vec<_> = missing.into_iter().map(|i| photos[i].clone()).collect();
+    if todo.is_empty() {
+        return Ok(Some(FeatureReport::default()));
+    }
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "features-worker".into())
+        .start_handler(|_| lower_priority())
+        .build();
+    let run =
+        |catalog: &mut Catalog| extract_features(catalog, &todo, &extractor, cancel, progress);
+    let (_, report) = match one_thread {
+        Ok(pool) => pool.install(|| run(&mut catalog))?,
+        Err(_) => run(&mut catalog)?,
+    };
+    Ok((!report.cancelled).then_some(report))
+}
+
+/// Asks the OS to run the calling thread after the others (nice 10) on Linux, where
+/// a nice value is per thread; elsewhere the single thread is the only restraint.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id; a failure only
+    // leaves the priority as it was.
+    unsafe {
+        let me = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, me as libc::id_t, BACKGROUND_NICE);
+    }
+}
+
+/// How much lower than the window the background features run (Linux nice value).
+#[cfg(target_os = "linux")]
+const BACKGROUND_NICE: libc::c_int = 10;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::jobs::Waker;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_background_thread_runs_at_a_lower_priority() {
+        let nice = std::thread::spawn(|| {
+            lower_priority();
+            // SAFETY: reads the calling thread's own priority.
+            unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
+        })
+        .join()
+        .expect("thread");
+        // At least nice 10: a process already nicer than that stays as nice.
+        assert!(nice >= BACKGROUND_NICE, "nice {nice}");
+    }
 
     #[test]
     fn missing_features_are_computed_once_and_then_found_cached() {
