@@ -12,7 +12,8 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use photo_atlas::app::{Command, Theme, ViewMode};
 use photo_atlas_core::store::Catalog;
 use util::window::{
-    harness, harness_preparing, harness_with, step_until, trip_library, trip_library_window,
+    click_until, harness, harness_preparing, harness_with, open_dialog, step_until, trip_library,
+    trip_library_window,
 };
 
 fn albums(state: &std::path::Path) -> Vec<(String, usize)> {
@@ -49,15 +50,8 @@ fn a_group_kept_from_its_header_is_an_album_that_can_be_renamed_added_to_taken_f
     step_until(&mut h, "the event's header", |h| {
         h.query_by_label("Select 12-14 July 2019").is_some()
     });
-    h.get_by_label("Select 12-14 July 2019").click();
-    step_until(&mut h, "three selected", |h| {
-        h.query_by_label("3 selected").is_some()
-    });
-    h.get_by_label("Keep as album").click();
-    step_until(&mut h, "the album dialog", |h| {
-        h.query_by_label("Keep").is_some()
-    });
-    h.run_steps(3); // the dialog's first frames only size it
+    click_until(&mut h, "Select 12-14 July 2019", "3 selected");
+    open_dialog(&mut h, "Keep as album", "Keep");
     name_field(&h, "12-14 July 2019");
     h.get_by_label("Keep").click();
     step_until(&mut h, "the album kept", |h| {
@@ -66,15 +60,8 @@ fn a_group_kept_from_its_header_is_an_album_that_can_be_renamed_added_to_taken_f
     assert_eq!(albums(state.path()), [("12-14 July 2019".to_string(), 3)]);
 
     // Renamed.
-    h.get_by_label("Albums").click();
-    step_until(&mut h, "the album's row", |h| {
-        h.query_by_label("Rename…").is_some()
-    });
-    h.get_by_label("Rename…").click();
-    step_until(&mut h, "the rename dialog", |h| {
-        h.query_by_label("Rename").is_some()
-    });
-    h.run_steps(3);
+    click_until(&mut h, "Albums", "Rename…");
+    open_dialog(&mut h, "Rename…", "Rename");
     name_field(&h, "12-14 July 2019").focus();
     h.run_steps(1);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
@@ -94,10 +81,7 @@ fn a_group_kept_from_its_header_is_an_album_that_can_be_renamed_added_to_taken_f
     step_until(&mut h, "one selected", |h| {
         h.query_by_label("1 selected").is_some()
     });
-    h.get_by_label("Albums").click();
-    step_until(&mut h, "the add button", |h| {
-        h.query_by_label("Add the 1 selected").is_some()
-    });
+    click_until(&mut h, "Albums", "Add the 1 selected");
     h.get_by_label("Add the 1 selected").click();
     step_until(&mut h, "four in the album", |h| {
         h.query_by_label_contains("Summer 2019  ·  4").is_some()
@@ -150,11 +134,7 @@ fn the_window_remembers_its_folder_view_thumbnail_size_and_theme() {
     let mut h = trip_library_window(state.path(), lib.path());
     h.get_by_label("Events").click();
     h.state_mut().app.queue(Command::SetThumbSize(220.0));
-    h.get_by_label("Settings").click();
-    step_until(&mut h, "the settings panel", |h| {
-        h.query_by_label("Light").is_some()
-    });
-    h.run_steps(3);
+    open_dialog(&mut h, "Settings", "Light");
     h.get_by_label("Light").click();
     h.run_steps(2);
     assert_eq!(h.ctx.theme(), egui::Theme::Light);
@@ -197,11 +177,7 @@ fn emptying_the_thumbnail_cache_from_settings_makes_the_thumbnails_again() {
             .count()
     };
     assert_eq!(thumbnails(), 4);
-    h.get_by_label("Settings").click();
-    step_until(&mut h, "the settings panel", |h| {
-        h.query_by_label("Empty the thumbnail cache").is_some()
-    });
-    h.run_steps(3);
+    open_dialog(&mut h, "Settings", "Empty the thumbnail cache");
     h.get_by_label("Empty the thumbnail cache").click();
     step_until(
         &mut h,

@@ -94,13 +94,9 @@ impl PhotoAtlasApp {
             self.message = Some("Still saving the last change; try again in a moment.".into());
             return;
         }
-        let id = match &edit {
-            AlbumEdit::Add(id, _) | AlbumEdit::Remove(id, _) => *id,
-            AlbumEdit::Rename(id, _) | AlbumEdit::Delete(id) => *id,
-        };
         let name = match &edit {
             AlbumEdit::Rename(_, new) => new.clone(),
-            _ => self.album_name(id).unwrap_or_default(),
+            _ => self.album_name(edit.album()).unwrap_or_default(),
         };
         self.message = Some(format!("{done} the album \"{name}\"."));
         self.writing = Some(start_album_edit(&self.locations, edit, self.waker.clone()));

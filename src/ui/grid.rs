@@ -316,34 +316,19 @@ fn draw_header(
     let count = super::count_label(section.photos.len(), "photo");
     let painter = ui.painter();
     let text_color = ui.visuals().strong_text_color();
-    let font = egui::FontId::proportional(17.0);
-    let layout = |text: String| painter.layout_no_wrap(text, font.clone(), text_color);
-    let mut galley = layout(label.clone());
-    let count_width = 12.0 + 7.0 * count.len() as f32;
-    if galley.size().x + count_width > room {
-        galley = layout(short_label(label));
-    }
+    let count_galley = painter.layout_no_wrap(
+        count.clone(),
+        egui::FontId::proportional(13.0),
+        ui.visuals().weak_text_color(),
+    );
+    let count_width = 12.0 + count_galley.size().x;
+    let galley = fitted_label(painter, label, room, count_width, text_color);
     let show_count = galley.size().x + count_width <= room;
-    if galley.size().x > room {
-        galley = painter.layout(
-            short_label(label),
-            font.clone(),
-            text_color,
-            (room - 4.0).max(8.0),
-        );
-        galley = elided(painter, galley, room, &font, text_color);
-    }
     let y = at.y + HEADER_HEIGHT - 12.0 - galley.size().y.min(22.0);
     let width = galley.size().x;
     painter.galley(pos2(at.x + 2.0, y), galley, text_color);
     if show_count {
-        painter.text(
-            pos2(at.x + width + 12.0, y + 2.0),
-            egui::Align2::LEFT_TOP,
-            count.clone(),
-            egui::FontId::proportional(13.0),
-            ui.visuals().weak_text_color(),
-        );
+        painter.galley(pos2(at.x + width + 12.0, y + 2.0), count_galley, text_color);
     }
     if response.hovered() {
         let line = egui::Rect::from_min_size(
@@ -357,16 +342,26 @@ fn draw_header(
         .clicked()
 }
 
-/// One line of text cut with "…" to fit `room`.
-fn elided(
+/// The label as it fits `room` with its count beside it: whole, else with weekdays
+/// and months shortened, else shortened and cut with "…" on one line.
+fn fitted_label(
     painter: &egui::Painter,
-    galley: std::sync::Arc<egui::Galley>,
+    label: &str,
     room: f32,
-    font: &egui::FontId,
+    count_width: f32,
     color: Color32,
 ) -> std::sync::Arc<egui::Galley> {
-    let mut job =
-        egui::text::LayoutJob::simple_singleline(galley.text().to_string(), font.clone(), color);
+    let font = egui::FontId::proportional(17.0);
+    let whole = painter.layout_no_wrap(label.to_string(), font.clone(), color);
+    if whole.size().x + count_width <= room {
+        return whole;
+    }
+    let short = short_label(label);
+    let shortened = painter.layout_no_wrap(short.clone(), font.clone(), color);
+    if shortened.size().x <= room {
+        return shortened;
+    }
+    let mut job = egui::text::LayoutJob::simple_singleline(short, font, color);
     job.wrap = egui::text::TextWrapping {
         max_width: (room - 4.0).max(8.0),
         max_rows: 1,

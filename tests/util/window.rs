@@ -105,3 +105,16 @@ pub fn trip_library_window(state: &Path, lib: &Path) -> Harness<'static, PhotoAt
     });
     h
 }
+
+/// Clicks `button`, then steps until a widget labelled `shown` is there.
+pub fn click_until(h: &mut Harness<'_, PhotoAtlasWindow>, button: &str, shown: &str) {
+    h.get_by_label(button).click();
+    step_until(h, shown, |h| h.query_by_label(shown).is_some());
+}
+
+/// Clicks `button`, waits for the dialog holding `control`, and lets it size itself
+/// (a new window's first frames only measure it).
+pub fn open_dialog(h: &mut Harness<'_, PhotoAtlasWindow>, button: &str, control: &str) {
+    click_until(h, button, control);
+    h.run_steps(3);
+}

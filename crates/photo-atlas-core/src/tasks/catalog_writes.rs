@@ -16,6 +16,15 @@ pub enum AlbumEdit {
     Delete(i64),
 }
 
+impl AlbumEdit {
+    /// The album it changes.
+    pub fn album(&self) -> i64 {
+        match self {
+            Self::Add(id, _) | Self::Remove(id, _) | Self::Rename(id, _) | Self::Delete(id) => *id,
+        }
+    }
+}
+
 /// Writes `edit` to the catalog.
 pub fn start_album_edit(locations: &Locations, edit: AlbumEdit, waker: Waker) -> WriteTask {
     let l = locations.clone();

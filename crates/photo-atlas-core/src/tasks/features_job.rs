@@ -15,7 +15,7 @@ use crate::jobs::{CancelToken, Progress, Task, Waker};
 use crate::library::PhotoFolder;
 use crate::ml::device::DeviceChoice;
 use crate::ml::efficientnet::EfficientNetLite0;
-use crate::ml::features::{Extractor, FeatureReport, MlError, extract_features};
+use crate::ml::features::{BACKBONE_MODEL, Extractor, FeatureReport, MlError, extract_features};
 use crate::store::{Catalog, Locations};
 
 /// What was computed; `None` when cancelled.
@@ -50,14 +50,15 @@ fn compute_missing(
     let mut catalog = Catalog::open(&l.catalog)?;
     let folder = PhotoFolder::open(folder)?;
     let photos = catalog.photos_under(folder.key())?;
-    let device = device_for(device, progress);
-    let net = EfficientNetLite0::load_shipped(&device).map_err(MlError::from)?;
-    let extractor = Extractor::Backbone(&net, &device);
-    let missing = catalog.photos_without_features(&extractor.model_key(), &photos)?;
+    // What is missing first: most scans change nothing, and then no network is loaded.
+    let missing = catalog.photos_without_features(BACKBONE_MODEL, &photos)?;
     let todo: Vec<_> = missing.into_iter().map(|i| photos[i].clone()).collect();
     if todo.is_empty() {
         return Ok(Some(FeatureReport::default()));
     }
+    let device = device_for(device, progress);
+    let net = EfficientNetLite0::load_shipped(&device).map_err(MlError::from)?;
+    let extractor = Extractor::Backbone(&net, &device);
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .thread_name(|_| "features-worker".into())
