@@ -8,15 +8,13 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use candle_core::{Device, Tensor};
+use candle_core::Device;
 use ndarray::Array2;
 
-use super::dec::soft_assignment;
 use super::efficientnet::EfficientNetLite0;
 use super::features::{FeatureReport, feature_matrix};
 use super::learn::{FeatureSource, LearnError, folder_features};
-use super::neighbours::{NEIGHBOURS, STEPS, smooth_queries};
-use super::network::Network;
+use super::stored::StoredModel;
 use crate::jobs::{CancelToken, Progress};
 use crate::photo::PhotoRecord;
 use crate::store::{Catalog, ClusterMember, SavedClusters};
@@ -67,9 +65,15 @@ pub fn join_new_photos(
             report: features.report,
         }));
     }
-    let library = grouped_features(catalog, &photos, &saved, source)?;
-    let input = smoothed(&features.matrix, &library, source);
-    let members = assign(&saved, &features.photos, &input, device)?;
+    let model = StoredModel::load(&saved.model, device)?;
+    let library = match source {
+        FeatureSource::Pixels => None,
+        FeatureSource::Backbone => Some(
+            model.library_unit(&grouped_features(catalog, &photos, &saved, source)?),
+        ),
+    };
+    let input = model.input(&features.matrix, library.as_ref());
+    let members = assign(&model, &features.photos, &input)?;
     catalog.add_cluster_members(folder, &members)?;
     Ok(Some(Joined {
         photos: members.len(),
@@ -96,34 +100,14 @@ fn grouped_features(
     Ok(feature_matrix(&vectors).1)
 }
 
-/// Network features smoothed over their nearest grouped photos; pixels as they are.
-fn smoothed(features: &Array2<f32>, library: &Array2<f32>, source: FeatureSource) -> Array2<f32> {
-    if source == FeatureSource::Pixels {
-        return features.clone();
-    }
-    let unit = super::metrics::l2_normalised(library);
-    smooth_queries(features, &unit, NEIGHBOURS, STEPS)
-}
-
-/// Encodes `input` (one row per photo) with the stored autoencoder and gives each
+/// Encodes `input` (one row per photo, from `StoredModel::input`) and gives each
 /// photo the group whose centre its code is nearest, as a soft assignment.
 fn assign(
-    saved: &SavedClusters,
+    model: &StoredModel,
     photos: &[PhotoRecord],
     input: &Array2<f32>,
-    device: &Device,
 ) -> Result<Vec<ClusterMember>, LearnError> {
-    let broken = |what: &str| candle_core::Error::Msg(format!("the stored model {what}"));
-    let tensors = candle_core::safetensors::load_buffer(&saved.model.weights, device)?;
-    let ae = Network::from_tensors(&saved.model.dims, &tensors)?
-        .ok_or_else(|| broken("does not fit its own layer sizes"))?;
-    let centres = tensors
-        .get("centres")
-        .ok_or_else(|| broken("has no centres"))?;
-    let prepared = super::pipeline::prepare(input);
-    let flat: Vec<f32> = prepared.iter().copied().collect();
-    let codes = ae.encode(&Tensor::from_vec(flat, prepared.dim(), device)?)?;
-    let soft = soft_assignment(&codes, centres)?;
+    let (codes, soft) = model.encode(input)?;
     let (codes, soft): (Vec<Vec<f32>>, Vec<Vec<f32>>) = (codes.to_vec2()?, soft.to_vec2()?);
     Ok(photos
         .iter()

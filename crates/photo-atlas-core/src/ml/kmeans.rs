@@ -8,7 +8,6 @@ use linfa::traits::{Fit, Predict};
 use linfa_clustering::KMeans;
 use ndarray::{Array2, Axis};
 use rand::SeedableRng;
-use rand::seq::index::sample;
 use rand_xoshiro::Xoshiro256Plus;
 
 /// A partition and its centres.
@@ -25,6 +24,41 @@ pub struct KMeansError(String);
 /// k-means with k-means++ seeding and 10 restarts, deterministic for a seed.
 pub fn kmeans(data: &Array2<f32>, k: usize, seed: u64) -> Result<Partition, KMeansError> {
     kmeans_runs(data, k, seed, 10)
+}
+
+/// Rows k-means is fitted on at most; the rest are given their nearest centre.
+pub const FIT_ROWS: usize = 10_000;
+
+/// `kmeans` fitted on a seeded sample of at most `FIT_ROWS` rows, then every row
+/// assigned to its nearest centre: the same partition for a small library, and a
+/// cost that stops growing with a large one.
+pub fn kmeans_sampled(data: &Array2<f32>, k: usize, seed: u64) -> Result<Partition, KMeansError> {
+    if data.nrows() <= FIT_ROWS {
+        return kmeans(data, k, seed);
+    }
+    let rows = super::reduce::sampled_rows(data.nrows(), FIT_ROWS, seed);
+    let fitted = kmeans(&data.select(Axis(0), &rows), k, seed)?;
+    Ok(Partition {
+        labels: nearest_centres(data, &fitted.centroids),
+        centroids: fitted.centroids,
+    })
+}
+
+/// The index of each row's nearest centre (Euclidean).
+pub fn nearest_centres(data: &Array2<f32>, centres: &Array2<f32>) -> Vec<usize> {
+    let norms: Vec<f32> = centres.rows().into_iter().map(|c| c.dot(&c)).collect();
+    let cross = data.dot(&centres.t());
+    cross
+        .axis_iter(Axis(0))
+        .map(|row| {
+            row.iter()
+                .zip(&norms)
+                .map(|(x, n)| n - 2.0 * x)
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map_or(0, |(j, _)| j)
+        })
+        .collect()
 }
 
 /// k-means keeping the best of `runs` restarts.
@@ -97,13 +131,7 @@ pub fn silhouette(data: &Array2<f32>, labels: &[usize], max_rows: usize, seed: u
 }
 
 fn subsample(n: usize, max_rows: usize, seed: u64) -> Vec<usize> {
-    if n <= max_rows {
-        return (0..n).collect();
-    }
-    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
-    let mut rows = sample(&mut rng, n, max_rows).into_vec();
-    rows.sort_unstable();
-    rows
+    super::reduce::sampled_rows(n, max_rows, seed)
 }
 
 /// The silhouette of k-means for each k in `range`, on a subsample of at most

@@ -3,13 +3,14 @@
 //! one), names for the clusters, and everything written back to the catalog.
 //! The `cluster` command and the window's background job both call this.
 
-use candle_core::{Device, Tensor};
+use candle_core::Device;
 use ndarray::Array2;
 
 use super::efficientnet::EfficientNetLite0;
 use super::features::{Extractor, FeatureReport, MlError, extract_features, feature_matrix};
 use super::naming::{NameRule, group_names};
-use super::network::{Architecture, Network};
+use super::network::Architecture;
+use super::stored::StoredModel;
 use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
 use super::train::{Stage, TrainConfig};
 use crate::jobs::{CancelToken, Progress};
@@ -241,26 +242,10 @@ pub fn encode_photo(
         .vectors(&[extractor.prepare(&image)])?
         .pop()
         .unwrap_or_default();
-    // Network features are smoothed over their nearest library photos, as in training.
-    let smoothed = if source == FeatureSource::Pixels {
-        raw.clone()
-    } else {
-        let unit = super::metrics::l2_normalised(folder_features);
-        super::neighbours::smooth_query(
-            &raw,
-            &unit,
-            super::neighbours::NEIGHBOURS,
-            super::neighbours::STEPS,
-        )
-    };
-    let features = Array2::from_shape_vec((1, smoothed.len()), smoothed)
+    let model = StoredModel::load(model, device)?;
+    let library = (source == FeatureSource::Backbone).then(|| model.library_unit(folder_features));
+    let features = Array2::from_shape_vec((1, raw.len()), raw.clone())
         .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-    let tensors = candle_core::safetensors::load_buffer(&model.weights, device)?;
-    let ae = Network::from_tensors(&model.dims, &tensors)?.ok_or_else(|| {
-        candle_core::Error::Msg("the stored model does not fit its own layer sizes".into())
-    })?;
-    let input = super::pipeline::prepare(&features);
-    let flat: Vec<f32> = input.iter().copied().collect();
-    let code = ae.encode(&Tensor::from_vec(flat, input.dim(), device)?)?;
+    let (code, _) = model.encode(&model.input(&features, library.as_ref()))?;
     Ok((raw, code.flatten_all()?.to_vec1()?))
 }

@@ -58,13 +58,45 @@ fn step(unit: &Array2<f32>, neighbours: &[Vec<usize>]) -> Array2<f32> {
     l2_normalised(&out)
 }
 
+/// Photos whose neighbours are looked for, when smoothing, among a seeded sample
+/// of at most this many: past it, the cost grows with the library, not its square.
+pub const POOL: usize = 20_000;
+/// The seed of that sample: training and joining must draw the same one.
+const POOL_SEED: u64 = 0x5eed;
+
+/// The `k` most similar rows of `unit` (cosine; rows of unit length) to each of
+/// `rows`, among the smoothing pool (all rows up to `POOL`), itself left out.
+fn nearest_pooled(unit: &Array2<f32>, rows: &[usize], k: usize) -> Vec<Vec<usize>> {
+    let pool = super::reduce::sampled_rows(unit.nrows(), POOL, POOL_SEED);
+    let candidates = unit.select(Axis(0), &pool);
+    let k = k.min(pool.len().saturating_sub(1));
+    rows.par_chunks(256)
+        .flat_map_iter(|chunk| {
+            let sims = unit.select(Axis(0), chunk).dot(&candidates.t());
+            let pool = &pool;
+            chunk
+                .iter()
+                .zip(sims.axis_iter(Axis(0)))
+                .map(move |(&row, sim)| {
+                    let own = pool.binary_search(&row).unwrap_or(usize::MAX);
+                    top_k_except(sim.as_slice().unwrap_or(&[]), k, own)
+                        .into_iter()
+                        .map(|j| pool[j])
+                        .collect()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// The features smoothed over their library neighbourhoods (unit length rows).
 pub fn smooth(features: &Array2<f32>, k: usize, steps: usize) -> Array2<f32> {
     let mut unit = l2_normalised(features);
     if unit.nrows() < 3 || k == 0 {
         return unit;
     }
-    let neighbours = nearest(&unit, k);
+    let all: Vec<usize> = (0..unit.nrows()).collect();
+    let neighbours = nearest_pooled(&unit, &all, k);
     for _ in 0..steps {
         unit = step(&unit, &neighbours);
     }
@@ -84,8 +116,9 @@ pub fn smooth_query(query: &[f32], library_unit: &Array2<f32>, k: usize, steps: 
         .collect()
 }
 
-/// Many outside vectors (one per row) smoothed as `smooth_query` smooths one; the
-/// library's neighbourhoods and its state at each step are computed once for all.
+/// Many outside vectors (one per row) smoothed as `smooth_query` smooths one. Only
+/// the library photos a query reaches within `steps` are smoothed themselves, so
+/// the cost grows with the queries, not with the library.
 pub fn smooth_queries(
     queries: &Array2<f32>,
     library_unit: &Array2<f32>,
@@ -93,21 +126,14 @@ pub fn smooth_queries(
     steps: usize,
 ) -> Array2<f32> {
     let mut out = l2_normalised(queries);
-    if library_unit.nrows() == 0 || out.ncols() != library_unit.ncols() {
+    if library_unit.nrows() == 0 || out.ncols() != library_unit.ncols() || steps == 0 {
         return out;
     }
-    let library_neighbours = nearest(library_unit, k);
-    let mut states = vec![library_unit.clone()];
-    for s in 0..steps {
-        let next = step(&states[s], &library_neighbours);
-        states.push(next);
-    }
-    let sims = out.dot(&library_unit.t());
-    for (i, mut v) in out.rows_mut().into_iter().enumerate() {
-        let row = sims.row(i).to_vec();
-        let own = top_k_except(&row, k.min(row.len()), usize::MAX);
+    let own = query_neighbours(&out, library_unit, k);
+    let states = library_states(library_unit, &own, k, steps);
+    for (mut v, own) in out.rows_mut().into_iter().zip(&own) {
         for state in states.iter().take(steps) {
-            if let Some(mean) = state.select(Axis(0), &own).mean_axis(Axis(0)) {
+            if let Some(mean) = state.select(Axis(0), own).mean_axis(Axis(0)) {
                 v *= 0.5;
                 v.scaled_add(0.5, &mean);
                 let norm = v.dot(&v).sqrt();
@@ -118,6 +144,62 @@ pub fn smooth_queries(
         }
     }
     out
+}
+
+/// Each query's `k` nearest library photos among the smoothing pool.
+fn query_neighbours(queries: &Array2<f32>, library_unit: &Array2<f32>, k: usize) -> Vec<Vec<usize>> {
+    let pool = super::reduce::sampled_rows(library_unit.nrows(), POOL, POOL_SEED);
+    let sims = queries.dot(&library_unit.select(Axis(0), &pool).t());
+    sims.axis_iter(Axis(0))
+        .map(|row| {
+            let row = row.to_vec();
+            top_k_except(&row, k.min(row.len()), usize::MAX)
+                .into_iter()
+                .map(|j| pool[j])
+                .collect()
+        })
+        .collect()
+}
+
+/// The library's state at each step before the last (`states[0]` the unit vectors),
+/// right for the rows the queries' neighbourhoods reach (others keep their unit vector).
+fn library_states(
+    library_unit: &Array2<f32>,
+    own: &[Vec<usize>],
+    k: usize,
+    steps: usize,
+) -> Vec<Array2<f32>> {
+    // reach[s]: the rows whose state at step s is needed; each step back adds their neighbours.
+    let mut reach: Vec<Vec<usize>> = vec![Vec::new(); steps];
+    let mut rows: Vec<usize> = own.iter().flatten().copied().collect();
+    rows.sort_unstable();
+    rows.dedup();
+    let mut neighbours: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    for s in (1..steps).rev() {
+        reach[s] = rows.clone();
+        let missing: Vec<usize> = rows.iter().copied().filter(|r| !neighbours.contains_key(r)).collect();
+        for (r, nn) in missing.iter().zip(nearest_pooled(library_unit, &missing, k)) {
+            neighbours.insert(*r, nn);
+        }
+        rows.extend(reach[s].iter().flat_map(|r| neighbours[r].iter().copied()));
+        rows.sort_unstable();
+        rows.dedup();
+    }
+    let mut states = vec![library_unit.clone()];
+    for s in 1..steps {
+        let mut next = states[s - 1].clone();
+        for &r in &reach[s] {
+            let before = &states[s - 1];
+            if let Some(mean) = before.select(Axis(0), &neighbours[&r]).mean_axis(Axis(0)) {
+                let mut v = before.row(r).to_owned() * 0.5;
+                v.scaled_add(0.5, &mean);
+                let norm = v.dot(&v).sqrt();
+                next.row_mut(r).assign(&(v / norm.max(f32::MIN_POSITIVE)));
+            }
+        }
+        states.push(next);
+    }
+    states
 }
 
 #[cfg(test)]

@@ -6,16 +6,17 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{Device, Tensor};
 use ndarray::{Array2, Axis};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
-use super::dec::{hard_labels, soft_assignment};
-use super::kmeans::{KMeansError, choose_k, kmeans, silhouette};
+use super::learner::{learner, soft_assignments};
+use super::kmeans::{KMeansError, choose_k, kmeans_sampled, silhouette};
 use super::neighbours::{NEIGHBOURS, STEPS, smooth};
 use super::network::{Architecture, Network};
-use super::train::{Stage, TrainConfig, encode_all, pretrain, refine};
+use super::reduce::{Projection, REDUCED_DIM, TENSOR_NAME, unit_rows};
+use super::train::{Stage, TrainConfig, labels_of, pretrain, refine};
 use crate::jobs::{CancelToken, Progress};
 
 /// Rows used when scoring partitions (silhouette is quadratic in them).
@@ -111,10 +112,33 @@ fn to_tensor(a: &Array2<f32>, device: &Device) -> candle_core::Result<Tensor> {
     Tensor::from_vec(flat, a.dim(), device)
 }
 
-fn to_array(t: &Tensor) -> candle_core::Result<Array2<f32>> {
-    let (r, c) = t.dims2()?;
-    let flat: Vec<f32> = t.to_dtype(DType::F32)?.flatten_all()?.to_vec1()?;
-    Array2::from_shape_vec((r, c), flat).map_err(|e| candle_core::Error::Msg(e.to_string()))
+/// What the autoencoder learns from, and the projection that made it.
+pub struct LearningInput {
+    pub input: Array2<f32>,
+    pub projection: Option<Projection>,
+}
+
+/// Network features reduced to `REDUCED_DIM` directions, smoothed over their
+/// neighbours and scaled by `prepare`; pixels only scaled. Network-feature
+/// neighbours are found among the reduced vectors (intel-scenes, k-means on them:
+/// see the note in `reduce`); pixel-space neighbours of photos are mostly photos of
+/// the same colours (intel-scenes pixels, k-means NMI 0.089 smoothed against 0.128
+/// not), so pixels are not smoothed. Both start refinement from k-means on this
+/// input (Fashion-MNIST pixels: final NMI 0.618, against 0.588 when started from
+/// k-means on the codes as the DEC papers do).
+pub fn learning_input(features: &Array2<f32>, pixels: bool, seed: u64) -> LearningInput {
+    if pixels {
+        return LearningInput {
+            input: prepare(features),
+            projection: None,
+        };
+    }
+    let projection = Projection::fit(features, REDUCED_DIM, seed);
+    let unit = unit_rows(features, projection.as_ref());
+    LearningInput {
+        input: prepare(&smooth(&unit, NEIGHBOURS, STEPS)),
+        projection,
+    }
 }
 
 /// Everything a run needs besides the features.
@@ -148,27 +172,17 @@ pub fn cluster(
         clock = Instant::now();
     };
     let mut rng = Xoshiro256Plus::seed_from_u64(job.seed);
-    // Network features are smoothed over their neighbours; pixels are not: pixel-space
-    // neighbours of photos are mostly photos of the same colours (intel-scenes pixels,
-    // k-means NMI 0.089 smoothed against 0.128 not). Both start refinement from k-means
-    // on this input (Fashion-MNIST pixels: final NMI 0.618, against 0.588 when started
-    // from k-means on the codes as the DEC papers do).
-    let input = if job.pixels {
-        prepare(features)
-    } else {
-        prepare(&smooth(features, NEIGHBOURS, STEPS))
-    };
-    let data = to_tensor(&input, job.device)?;
-    let dims = layer_dims(features.ncols(), job.pixels);
+    let LearningInput { input, projection } = learning_input(features, job.pixels, job.seed);
+    let dims = layer_dims(input.ncols(), job.pixels);
     let (ae, fine_tuned) = start_from(&dims, job)?;
     let epochs = if fine_tuned {
         (job.config.pretrain_epochs / 4).max(1)
     } else {
         job.config.pretrain_epochs
     };
+    let mut learner = learner(ae, &input, job.device)?;
     let trained = pretrain(
-        &ae,
-        &data,
+        learner.as_mut(),
         &job.config,
         epochs,
         &mut rng,
@@ -179,25 +193,23 @@ pub fn cluster(
         return Ok(None);
     }
     lap("pretrain", &mut seconds);
-    let codes = to_array(&encode_all(&ae, &data)?)?;
+    let codes = learner.codes()?;
     job.progress.start(Stage::ChoosingK, 1);
     let (k, k_scores) = match job.k {
         KChoice::Fixed(k) => (k.clamp(1, n), Vec::new()),
         KChoice::Auto { max } => choose_k(&input, 2..=max.min(n / 3).max(2), SCORE_ROWS, job.seed)?,
     };
-    let on_codes = kmeans(&codes, k, job.seed)?;
+    let on_codes = kmeans_sampled(&codes, k, job.seed)?;
     let (start, centres) = if job.config.init_from_features {
-        let on_input = kmeans(&input, k, job.seed)?;
-        let centres = kmeans_centres(&codes, &on_input.labels, k, job.device)?;
+        let on_input = kmeans_sampled(&input, k, job.seed)?;
+        let centres = kmeans_centres(&codes, &on_input.labels, k);
         (on_input, centres)
     } else {
-        let centres = to_tensor(&on_codes.centroids, job.device)?;
-        (on_codes.clone(), centres)
+        (on_codes.clone(), on_codes.centroids.clone())
     };
     lap("kmeans", &mut seconds);
     let Ok(refined) = refine(
-        &ae,
-        &data,
+        learner.as_mut(),
         &centres,
         &job.config,
         &mut rng,
@@ -209,8 +221,9 @@ pub fn cluster(
     };
     lap("refine", &mut seconds);
     job.progress.start(Stage::Saving, 1);
-    let (refined_labels, refined_conf) = hard_labels(&refined.q)?;
-    let final_codes = to_array(&encode_all(&ae, &data)?)?;
+    let (refined_labels, refined_conf) = labels_of(&refined.q)?;
+    let final_codes = learner.codes()?;
+    let ae = learner.into_network()?;
     let guard = Guard::judge(&final_codes, &start.labels, &refined_labels, k, job.seed);
     let (silhouettes, kept_refinement) = (guard.silhouettes, guard.keeps_refinement());
     let effective_clusters = guard.effective_clusters;
@@ -218,29 +231,28 @@ pub fn cluster(
         (refined.centres, refined.q)
     } else {
         // The guard: k-means' centres on the refined codes give its soft assignments.
-        let centres = kmeans_centres(&final_codes, &start.labels, k, job.device)?;
-        let q = soft_assignment(&to_tensor(&final_codes, job.device)?, &centres)?;
+        let centres = kmeans_centres(&final_codes, &start.labels, k);
+        let q = soft_assignments(&final_codes, &centres);
         (centres, q)
     };
     let (labels, confidence) = if kept_refinement {
         (refined_labels.clone(), refined_conf)
     } else {
-        let soft = to_array(&q)?;
-        let own = soft
+        let own = q
             .axis_iter(Axis(0))
             .zip(&start.labels)
             .map(|(row, &l)| row[l])
             .collect();
         (start.labels.clone(), own)
     };
-    let model = save_model(&ae, &centres)?;
+    let model = save_model(&ae, &to_tensor(&centres, &Device::Cpu)?, projection.as_ref())?;
     lap("score", &mut seconds);
     Ok(Some(Clustering {
         k,
         k_scores,
         labels,
         confidence,
-        soft: to_array(&q)?,
+        soft: q,
         codes: final_codes,
         ae_kmeans: on_codes.labels,
         start: start.labels,
@@ -302,12 +314,7 @@ pub fn effective_clusters(labels: &[usize], k: usize) -> f64 {
 }
 
 /// The mean code of each cluster.
-fn kmeans_centres(
-    codes: &Array2<f32>,
-    labels: &[usize],
-    k: usize,
-    device: &Device,
-) -> candle_core::Result<Tensor> {
+fn kmeans_centres(codes: &Array2<f32>, labels: &[usize], k: usize) -> Array2<f32> {
     let mut sums = Array2::<f32>::zeros((k, codes.ncols()));
     let mut counts = vec![0f32; k];
     for (row, &l) in codes.axis_iter(Axis(0)).zip(labels) {
@@ -318,7 +325,7 @@ fn kmeans_centres(
     for (mut s, c) in sums.axis_iter_mut(Axis(0)).zip(counts) {
         s /= c.max(1.0);
     }
-    to_tensor(&sums, device)
+    sums
 }
 
 /// A fresh autoencoder, or the stored one when it is of the same kind and its layers
@@ -336,9 +343,16 @@ fn start_from(dims: &[usize], job: &ClusterJob) -> Result<(Network, bool), Clust
     Ok((fresh, false))
 }
 
-fn save_model(ae: &Network, centres: &Tensor) -> Result<TrainedWeights, ClusterError> {
+fn save_model(
+    ae: &Network,
+    centres: &Tensor,
+    projection: Option<&Projection>,
+) -> Result<TrainedWeights, ClusterError> {
     let mut tensors: HashMap<String, Tensor> = ae.named_tensors();
     tensors.insert("centres".into(), centres.clone());
+    if let Some(p) = projection {
+        tensors.insert(TENSOR_NAME.into(), p.to_tensor()?);
+    }
     let cpu: Vec<(String, Tensor)> = tensors
         .into_iter()
         .map(|(k, t)| Ok((k, t.to_device(&Device::Cpu)?)))

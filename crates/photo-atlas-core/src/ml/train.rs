@@ -5,13 +5,14 @@
 //! report their loss to a shared `jobs::Progress`, and draw every random number
 //! from one seeded generator.
 
-use candle_core::{Result, Tensor, Var};
-use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use candle_core::{Device, Result, Tensor};
+use ndarray::{Array2, Axis};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256Plus;
 
-use super::dec::{hard_labels, kl_divergence, soft_assignment, target_distribution};
+use super::dec::{hard_labels, target_distribution};
+use super::learner::{Learner, soft_assignments};
 use super::network::Network;
 use crate::jobs::{CancelToken, Progress};
 
@@ -36,6 +37,9 @@ pub struct TrainConfig {
     /// Measured (NMI of the final clusters): intel-scenes 0.738 vs 0.736, flowers
     /// 0.283 vs 0.242; Fashion-MNIST pixels 0.618 vs 0.588.
     pub init_from_features: bool,
+    /// An epoch is a pass over at most this many photos (a fresh shuffle each time):
+    /// past it, training costs the same whatever the library's size.
+    pub epoch_rows: usize,
 }
 
 impl Default for TrainConfig {
@@ -51,7 +55,15 @@ impl Default for TrainConfig {
             tolerance: 0.001,
             max_refine_epochs: 30,
             init_from_features: true,
+            epoch_rows: 10_000,
         }
+    }
+}
+
+impl TrainConfig {
+    /// Batches in one epoch over `n` photos (over `epoch_rows` of them at most).
+    pub fn steps_per_epoch(&self, n: usize) -> usize {
+        n.min(self.epoch_rows.max(1)).div_ceil(self.batch.max(1))
     }
 }
 
@@ -104,58 +116,44 @@ fn shuffled_batches(n: usize, batch: usize, rng: &mut Xoshiro256Plus) -> Vec<Vec
     order.chunks(batch.max(1)).map(<[u32]>::to_vec).collect()
 }
 
-fn rows(data: &Tensor, indices: &[u32]) -> Result<Tensor> {
-    let idx = Tensor::from_slice(indices, indices.len(), data.device())?;
-    data.index_select(&idx, 0)
-}
-
-/// Dropout-style masking noise: each input zeroed with probability `p`, the rest scaled up.
-fn masked(x: &Tensor, p: f32, rng: &mut Xoshiro256Plus) -> Result<Tensor> {
+/// Dropout-style masking noise for `values` inputs: each zeroed with probability
+/// `p`, the rest scaled up; `None` when there is no noise.
+fn mask(values: usize, p: f32, rng: &mut Xoshiro256Plus) -> Option<Vec<f32>> {
     if p <= 0.0 {
-        return Ok(x.clone());
+        return None;
     }
     let keep = 1.0 / (1.0 - p);
-    let mask: Vec<f32> = (0..x.elem_count())
-        .map(|_| {
-            if rng.gen_bool(f64::from(p)) {
-                0.0
-            } else {
-                keep
-            }
-        })
-        .collect();
-    x * Tensor::from_vec(mask, x.shape(), x.device())?
+    Some(
+        (0..values)
+            .map(|_| if rng.gen_bool(f64::from(p)) { 0.0 } else { keep })
+            .collect(),
+    )
 }
 
-/// Pretrains `ae` as a denoising autoencoder on `data` (n, d). Returns the last epoch's loss.
+/// Pretrains a denoising autoencoder. Returns the last epoch's loss.
 pub fn pretrain(
-    ae: &Network,
-    data: &Tensor,
+    learner: &mut dyn Learner,
     config: &TrainConfig,
     epochs: usize,
     rng: &mut Xoshiro256Plus,
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<std::result::Result<f32, Cancelled>> {
-    let params = ParamsAdamW {
-        lr: config.pretrain_lr,
-        weight_decay: 0.0,
-        ..ParamsAdamW::default()
-    };
-    let mut opt = AdamW::new(ae.vars(), params)?;
+    learner.start_pretraining(config.pretrain_lr)?;
+    let (n, width) = learner.shape();
     progress.start(Stage::Pretraining, epochs);
     let mut last = f32::NAN;
     for epoch in 0..epochs {
         let (mut sum, mut count) = (0.0f32, 0usize);
-        for batch in shuffled_batches(data.dim(0)?, config.batch, rng) {
+        for batch in shuffled_batches(n, config.batch, rng)
+            .into_iter()
+            .take(config.steps_per_epoch(n))
+        {
             if cancel.is_cancelled() {
                 return Ok(Err(Cancelled));
             }
-            let x = rows(data, &batch)?;
-            let recon = ae.decode(&ae.encode(&masked(&x, config.masking, rng)?)?)?;
-            let loss = (recon - &x)?.sqr()?.mean_all()?;
-            opt.backward_step(&loss)?;
-            sum += loss.to_scalar::<f32>()? * batch.len() as f32;
+            let noise = mask(batch.len() * width, config.masking, rng);
+            sum += learner.pretrain_step(&batch, noise)? * batch.len() as f32;
             count += batch.len();
         }
         last = sum / count.max(1) as f32;
@@ -165,7 +163,7 @@ pub fn pretrain(
     Ok(Ok(last))
 }
 
-/// The codes of all rows, computed in chunks.
+/// The codes of all rows, computed in chunks (candle).
 pub fn encode_all(ae: &Network, data: &Tensor) -> Result<Tensor> {
     let n = data.dim(0)?;
     let parts = (0..n)
@@ -177,35 +175,42 @@ pub fn encode_all(ae: &Network, data: &Tensor) -> Result<Tensor> {
 
 /// Where refinement ended.
 pub struct Refined {
-    pub centres: Tensor,
+    pub centres: Array2<f32>,
     /// Soft assignments of every row, (n, k).
-    pub q: Tensor,
+    pub q: Array2<f32>,
     pub epochs: usize,
     /// The share of labels that changed at the last target update.
     pub last_change: f64,
 }
 
+fn tensor(a: &Array2<f32>) -> Result<Tensor> {
+    Tensor::from_vec(a.iter().copied().collect::<Vec<_>>(), a.dim(), &Device::Cpu)
+}
+
+/// Hard labels (and their probability) of soft assignments.
+pub fn labels_of(q: &Array2<f32>) -> Result<(Vec<usize>, Vec<f32>)> {
+    hard_labels(&tensor(q)?)
+}
+
+fn target_of(q: &Array2<f32>) -> Result<Array2<f32>> {
+    let p = target_distribution(&tensor(q)?)?;
+    let (r, c) = p.dims2()?;
+    Array2::from_shape_vec((r, c), p.flatten_all()?.to_vec1()?)
+        .map_err(|e| candle_core::Error::Msg(e.to_string()))
+}
+
 /// IDEC: refines the encoder and the cluster centres together.
 pub fn refine(
-    ae: &Network,
-    data: &Tensor,
-    initial_centres: &Tensor,
+    learner: &mut dyn Learner,
+    initial_centres: &Array2<f32>,
     config: &TrainConfig,
     rng: &mut Xoshiro256Plus,
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<std::result::Result<Refined, Cancelled>> {
-    let n = data.dim(0)?;
-    let centres = Var::from_tensor(initial_centres)?;
-    let mut vars = ae.vars();
-    vars.push(centres.clone());
-    let params = ParamsAdamW {
-        lr: config.refine_lr,
-        weight_decay: 0.0,
-        ..ParamsAdamW::default()
-    };
-    let mut opt = AdamW::new(vars, params)?;
-    let per_epoch = n.div_ceil(config.batch.max(1));
+    let (n, _) = learner.shape();
+    learner.start_refining(initial_centres, config.refine_lr)?;
+    let per_epoch = config.steps_per_epoch(n);
     let interval = if config.update_interval == 0 {
         per_epoch
     } else {
@@ -213,9 +218,10 @@ pub fn refine(
     };
     let max_steps = config.max_refine_epochs * per_epoch;
     progress.start(Stage::Refining, max_steps);
-    let mut q = soft_assignment(&encode_all(ae, data)?, centres.as_tensor())?;
-    let mut labels = hard_labels(&q)?.0;
-    let mut p = target_distribution(&q)?;
+    let soft = |l: &dyn Learner| Ok::<_, candle_core::Error>(soft_assignments(&l.codes()?, &l.centres()));
+    let mut q = soft(learner)?;
+    let mut labels = labels_of(&q)?.0;
+    let mut p = target_of(&q)?;
     let (mut step, mut last_change) = (0usize, 1.0f64);
     'outer: while step < max_steps {
         for batch in shuffled_batches(n, config.batch, rng) {
@@ -223,27 +229,20 @@ pub fn refine(
                 return Ok(Err(Cancelled));
             }
             if step > 0 && step % interval == 0 {
-                q = soft_assignment(&encode_all(ae, data)?, centres.as_tensor())?;
-                let now = hard_labels(&q)?.0;
+                q = soft(learner)?;
+                let now = labels_of(&q)?.0;
                 let changed = now.iter().zip(&labels).filter(|(a, b)| a != b).count();
                 last_change = changed as f64 / n.max(1) as f64;
                 labels = now;
-                p = target_distribution(&q)?;
+                p = target_of(&q)?;
                 if last_change < config.tolerance {
                     break 'outer;
                 }
             }
-            let x = rows(data, &batch)?;
-            let z = ae.encode(&x)?;
-            let recon = (ae.decode(&z)? - &x)?.sqr()?.mean_all()?;
-            let kl = kl_divergence(
-                &rows(&p, &batch)?,
-                &soft_assignment(&z, centres.as_tensor())?,
-            )?;
-            let loss = (&recon + (kl * config.gamma)?)?;
-            opt.backward_step(&loss)?;
+            let rows: Vec<usize> = batch.iter().map(|&i| i as usize).collect();
+            let loss = learner.refine_step(&batch, p.select(Axis(0), &rows).view(), config.gamma)?;
             if step % interval == 0 {
-                progress.record_loss(Stage::Refining, step, loss.to_scalar::<f32>()?);
+                progress.record_loss(Stage::Refining, step, loss);
             }
             step += 1;
             progress.set_done(step);
@@ -252,9 +251,9 @@ pub fn refine(
             }
         }
     }
-    let q = soft_assignment(&encode_all(ae, data)?, centres.as_tensor())?;
+    let q = soft(learner)?;
     Ok(Ok(Refined {
-        centres: centres.as_tensor().detach(),
+        centres: learner.centres(),
         q,
         epochs: step.div_ceil(per_epoch.max(1)),
         last_change,
