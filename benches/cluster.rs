@@ -1,55 +1,194 @@
-//! Time to cluster 2,000 photos whose features are already cached (goal from the
-//! semantic-clusters issue: under 60 s on the CPU): 1280-d non-negative vectors in
-//! eight groups, like pooled EfficientNet features, through the whole pipeline
-//! (smoothing, autoencoder pretraining, k choice, IDEC, guard) with the default
-//! settings. `cargo bench --bench cluster`; prints figures, asserts nothing.
+//! Learning time with features already cached, at 2,000, 20,000 and 100,000 photos
+//! (goals: 20,000 in 60 s or less, 100,000 in 5 minutes or less, peak memory under
+//! 2 GB, on a 2-core laptop CPU), beside the same recipe in PyTorch + scikit-learn
+//! (`models/reference_cluster.py`) on the same features in the same run, as a ratio.
+//!
+//! The features are synthetic: 1,280 non-negative values a photo, like pooled
+//! EfficientNet features, in 12 groups of unequal size that share a common part
+//! (so they are not trivially apart). Each size runs in its own process, so that
+//! its peak memory (`VmHWM`, features included) is its own.
+//!
+//! `cargo bench --bench cluster [-- --sizes 2000,20000 --threads 1,2]`; the reference
+//! runs when `PHOTO_ATLAS_PYTHON` (default `python3`) can import torch and sklearn.
+//! Prints figures, asserts nothing.
 
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
 
 use candle_core::Device;
 use ndarray::Array2;
-use photo_atlas_core::jobs::CancelToken;
-use photo_atlas_core::jobs::Progress;
+use photo_atlas_core::jobs::{CancelToken, Progress};
+use photo_atlas_core::ml::metrics::nmi;
+use photo_atlas_core::ml::network::Architecture;
 use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster};
 use photo_atlas_core::ml::train::TrainConfig;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
-fn main() -> anyhow::Result<()> {
-    let (n, dim, groups) = (2000usize, 1280usize, 8usize);
+const DIM: usize = 1280;
+const GROUPS: usize = 12;
+
+/// Synthetic features and their groups.
+fn features(n: usize) -> (Array2<f32>, Vec<usize>) {
     let mut rng = Xoshiro256Plus::seed_from_u64(3);
-    let features = Array2::from_shape_fn((n, dim), |(i, d)| {
-        let base = if d % groups == i % groups { 1.5 } else { 0.3 };
-        base * rng.gen_range(0.0f32..1.0)
+    let centres = Array2::from_shape_fn((GROUPS, DIM), |_| {
+        if rng.gen_bool(0.1) { rng.gen_range(0.5f32..2.0) } else { 0.0 }
     });
-    for k in [KChoice::Fixed(groups), KChoice::AUTO] {
-        let progress = Progress::default();
-        let job = ClusterJob {
-            k,
-            seed: 1,
-            pixels: false,
-            architecture: photo_atlas_core::ml::network::Architecture::Dense,
-            config: TrainConfig::default(),
-            previous: None,
-            device: &Device::Cpu,
-            cancel: &CancelToken::new(),
-            progress: &progress,
-        };
-        let started = Instant::now();
-        let result = cluster(&features, &job)?.ok_or_else(|| anyhow::anyhow!("cancelled"))?;
-        let stages: Vec<String> = result
-            .seconds
-            .iter()
-            .map(|(s, t)| format!("{s} {t:.1} s"))
-            .collect();
-        println!(
-            "cluster {n} photos, k {:?} -> {}: {:.1} s ({}; {:.0} photos/s)",
-            k,
-            result.k,
-            started.elapsed().as_secs_f64(),
-            stages.join(", "),
-            n as f64 / started.elapsed().as_secs_f64()
-        );
+    let common: Vec<f32> = (0..DIM).map(|_| rng.gen_range(0.0f32..0.6)).collect();
+    // Unequal sizes: group g is drawn with weight g + 1.
+    let total = (GROUPS * (GROUPS + 1) / 2) as u32;
+    let mut truth = Vec::with_capacity(n);
+    let mut data = Array2::zeros((n, DIM));
+    for mut row in data.rows_mut() {
+        let mut pick = rng.gen_range(0..total);
+        let mut g = 0;
+        while pick > g as u32 {
+            pick -= g as u32 + 1;
+            g += 1;
+        }
+        truth.push(g);
+        for (d, x) in row.iter_mut().enumerate() {
+            let v = centres[[g, d]] + common[d] + rng.gen_range(-0.5f32..0.5);
+            *x = v.max(0.0);
+        }
+    }
+    (data, truth)
+}
+
+fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// One size, in this process: prints one line of `key=value` figures.
+fn run_one(n: usize, features_file: Option<&Path>) -> anyhow::Result<()> {
+    let (data, truth) = features(n);
+    if let Some(path) = features_file {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
+        for v in data.iter() {
+            f.write_all(&v.to_le_bytes())?;
+        }
+        let labels: Vec<String> = truth.iter().map(usize::to_string).collect();
+        std::fs::write(path.with_extension("labels"), labels.join("\n"))?;
+    }
+    let progress = Progress::default();
+    let job = ClusterJob {
+        k: KChoice::AUTO,
+        seed: 1,
+        pixels: false,
+        architecture: Architecture::Dense,
+        config: TrainConfig::default(),
+        previous: None,
+        device: &Device::Cpu,
+        cancel: &CancelToken::new(),
+        progress: &progress,
+    };
+    let started = Instant::now();
+    let result = cluster(&data, &job)?.ok_or_else(|| anyhow::anyhow!("cancelled"))?;
+    let seconds = started.elapsed().as_secs_f64();
+    let stages: Vec<String> = result
+        .seconds
+        .iter()
+        .map(|(s, t)| format!("{s}:{t:.1}"))
+        .collect();
+    println!(
+        "seconds={seconds:.2} peak_mb={:.0} k={} nmi={:.3} stages={}",
+        peak_memory_mb(),
+        result.k,
+        nmi(&truth, &result.labels),
+        stages.join(",")
+    );
+    Ok(())
+}
+
+fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+}
+
+fn reference(features_file: &Path, n: usize) -> Option<String> {
+    let python = std::env::var("PHOTO_ATLAS_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/reference_cluster.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(features_file)
+        .args(["--rows", &n.to_string(), "--dim", &DIM.to_string()])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!("reference: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+        return None;
+    }
+    String::from_utf8_lossy(&out.stdout).lines().last().map(str::to_owned)
+}
+
+fn list(args: &[String], flag: &str, default: &str) -> Vec<usize> {
+    let text = args
+        .iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .map_or(default, String::as_str);
+    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--one") {
+        let n: usize = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(2000);
+        let file = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1));
+        return run_one(n, file.map(Path::new));
+    }
+    let sizes = list(&args, "--sizes", "2000,20000,100000");
+    let threads = list(&args, "--threads", "0");
+    let dir = tempfile::tempdir()?;
+    println!("photos | threads | Photo Atlas | peak memory | k, NMI | stages (s) | reference (PyTorch + scikit-learn) | ratio");
+    for &n in &sizes {
+        let file = dir.path().join(format!("features-{n}.f32"));
+        let mut reference_line = None;
+        for (i, &t) in threads.iter().enumerate() {
+            let mut cmd = Command::new(std::env::current_exe()?);
+            cmd.args(["--one", &n.to_string()]);
+            if i == 0 {
+                cmd.args(["--write", &file.to_string_lossy()]);
+            }
+            if t > 0 {
+                cmd.env("RAYON_NUM_THREADS", t.to_string());
+            }
+            let out = cmd.output()?;
+            let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if i == 0 {
+                reference_line = reference(&file, n);
+            }
+            let ours: f64 = field(&line, "seconds").and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+            let (theirs, ratio) = match reference_line.as_deref() {
+                Some(r) => {
+                    let s: f64 = field(r, "seconds").and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+                    (
+                        format!("{s:.1} s, {} MB, NMI {}", field(r, "peak_mb").unwrap_or("?"), field(r, "nmi").unwrap_or("?")),
+                        format!("{:.1}x faster", s / ours),
+                    )
+                }
+                None => ("not run (no torch/sklearn)".into(), "-".into()),
+            };
+            println!(
+                "{n} | {} | {ours:.1} s | {} MB | {}, {} | {} | {theirs} | {ratio}",
+                if t == 0 { "all".to_string() } else { t.to_string() },
+                field(&line, "peak_mb").unwrap_or("?"),
+                field(&line, "k").unwrap_or("?"),
+                field(&line, "nmi").unwrap_or("?"),
+                field(&line, "stages").unwrap_or("?"),
+            );
+            if !out.status.success() {
+                eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+            }
+        }
+        let _ = std::fs::remove_file(&file);
     }
     Ok(())
 }

@@ -38,8 +38,9 @@ fn top_k_except(sims: &[f32], k: usize, own: usize) -> Vec<usize> {
         return Vec::new();
     }
     order.select_nth_unstable_by(k - 1, |&a, &b| sims[b].total_cmp(&sims[a]));
-    order.truncate(k);
-    order
+    // A copy, not `truncate`: that would keep a whole row's capacity for each photo
+    // (8 bytes times the library, per photo: 3.2 GB at 20,000 photos).
+    order[..k].to_vec()
 }
 
 /// One step: each row becomes half itself and half its neighbours' mean, unit length.
