@@ -34,7 +34,11 @@ const GROUPS: usize = 12;
 fn features(n: usize) -> (Array2<f32>, Vec<usize>) {
     let mut rng = Xoshiro256Plus::seed_from_u64(3);
     let centres = Array2::from_shape_fn((GROUPS, DIM), |_| {
-        if rng.gen_bool(0.1) { rng.gen_range(0.5f32..2.0) } else { 0.0 }
+        if rng.gen_bool(0.1) {
+            rng.gen_range(0.5f32..2.0)
+        } else {
+            0.0
+        }
     });
     let common: Vec<f32> = (0..DIM).map(|_| rng.gen_range(0.0f32..0.6)).collect();
     // Unequal sizes: group g is drawn with weight g + 1.
@@ -122,10 +126,19 @@ fn reference(features_file: &Path, n: usize) -> Option<String> {
         .output()
         .ok()?;
     if !out.status.success() {
-        eprintln!("reference: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+        eprintln!(
+            "reference: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
         return None;
     }
-    String::from_utf8_lossy(&out.stdout).lines().last().map(str::to_owned)
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .map(str::to_owned)
 }
 
 fn list(args: &[String], flag: &str, default: &str) -> Vec<usize> {
@@ -134,20 +147,27 @@ fn list(args: &[String], flag: &str, default: &str) -> Vec<usize> {
         .position(|a| a == flag)
         .and_then(|i| args.get(i + 1))
         .map_or(default, String::as_str);
-    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+    text.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
 }
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--one") {
         let n: usize = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(2000);
-        let file = args.iter().position(|a| a == "--write").and_then(|i| args.get(i + 1));
+        let file = args
+            .iter()
+            .position(|a| a == "--write")
+            .and_then(|i| args.get(i + 1));
         return run_one(n, file.map(Path::new));
     }
     let sizes = list(&args, "--sizes", "2000,20000,100000");
     let threads = list(&args, "--threads", "0");
     let dir = tempfile::tempdir()?;
-    println!("photos | threads | Photo Atlas | peak memory | k, NMI | stages (s) | reference (PyTorch + scikit-learn) | ratio");
+    println!(
+        "photos | threads | Photo Atlas | peak memory | k, NMI | stages (s) | reference (PyTorch + scikit-learn) | ratio"
+    );
     for &n in &sizes {
         let file = dir.path().join(format!("features-{n}.f32"));
         let mut reference_line = None;
@@ -165,12 +185,20 @@ fn main() -> anyhow::Result<()> {
             if i == 0 {
                 reference_line = reference(&file, n);
             }
-            let ours: f64 = field(&line, "seconds").and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+            let ours: f64 = field(&line, "seconds")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(f64::NAN);
             let (theirs, ratio) = match reference_line.as_deref() {
                 Some(r) => {
-                    let s: f64 = field(r, "seconds").and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+                    let s: f64 = field(r, "seconds")
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(f64::NAN);
                     (
-                        format!("{s:.1} s, {} MB, NMI {}", field(r, "peak_mb").unwrap_or("?"), field(r, "nmi").unwrap_or("?")),
+                        format!(
+                            "{s:.1} s, {} MB, NMI {}",
+                            field(r, "peak_mb").unwrap_or("?"),
+                            field(r, "nmi").unwrap_or("?")
+                        ),
                         format!("{:.1}x faster", s / ours),
                     )
                 }
@@ -178,7 +206,11 @@ fn main() -> anyhow::Result<()> {
             };
             println!(
                 "{n} | {} | {ours:.1} s | {} MB | {}, {} | {} | {theirs} | {ratio}",
-                if t == 0 { "all".to_string() } else { t.to_string() },
+                if t == 0 {
+                    "all".to_string()
+                } else {
+                    t.to_string()
+                },
                 field(&line, "peak_mb").unwrap_or("?"),
                 field(&line, "k").unwrap_or("?"),
                 field(&line, "nmi").unwrap_or("?"),

@@ -216,3 +216,64 @@ fn after_a_scan_the_features_are_computed_in_the_background_without_a_button() {
     );
     assert!(h.state().app.features.is_none(), "the task has ended");
 }
+
+/// Content fills by itself: drop a folder and press nothing, and the Content view
+/// shows groups (quick ones first, then learned ones); a rescan with new photos
+/// puts them in the learned groups without training again.
+#[test]
+fn content_groups_appear_without_a_button_and_new_photos_join_them_without_retraining() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness_preparing(state.path(), lib.path().to_path_buf());
+    h.state_mut().app.queue(Command::SetView(ViewMode::Content));
+    step_until(&mut h, "learned groups", |h| {
+        let app = &h.state().app;
+        app.clustering.is_none()
+            && app
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| !s.content.is_empty() && !s.content_quick)
+    });
+    assert!(
+        h.query_by_label_contains("learned from your photos")
+            .is_some(),
+        "the Content view says its groups are learned ones"
+    );
+    let catalog = Catalog::open(&state.path().join("catalog.sqlite")).expect("catalog");
+    let folder = photo_atlas_core::library::PhotoFolder::open(lib.path()).expect("folder");
+    let model = |c: &Catalog| {
+        c.cluster_model(folder.key())
+            .expect("read")
+            .expect("a model")
+    };
+    let learned = model(&catalog);
+    assert!(learned.dims.len() > 1, "an autoencoder, not quick groups");
+    // Two new photos, then a rescan: they join, and the model is the same one.
+    std::fs::copy(lib.path().join("a.jpg"), lib.path().join("e.jpg")).expect("copy");
+    std::fs::copy(lib.path().join("d.jpg"), lib.path().join("f.jpg")).expect("copy");
+    h.state_mut()
+        .app
+        .queue(Command::OpenFolder(lib.path().to_path_buf()));
+    step_until(&mut h, "the new photos in groups", |h| {
+        let app = &h.state().app;
+        app.scan.is_none()
+            && app.joining.is_none()
+            && app
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| s.photos.len() == 6 && s.unclustered == 0 && !s.content.is_empty())
+    });
+    assert!(
+        h.state().app.clustering.is_none(),
+        "no learning was started"
+    );
+    let after = model(&catalog);
+    assert_eq!(
+        (after.weights, after.trained_at),
+        (learned.weights, learned.trained_at),
+        "joined with the stored model, not retrained"
+    );
+}

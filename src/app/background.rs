@@ -126,6 +126,7 @@ impl PhotoAtlasApp {
         self.pause_preparing();
         if let Some(folder) = &self.folder {
             self.last_clustering = None;
+            self.quick_groups_loaded = false;
             self.clustering = Some(start_learning(
                 &self.locations,
                 folder.clone(),
@@ -139,7 +140,19 @@ impl PhotoAtlasApp {
         let Some(task) = &mut self.clustering else {
             return;
         };
-        let Some(result) = task.poll() else { return };
+        // Quick groups are stored before the autoencoder starts: show them now.
+        let stage: photo_atlas_core::ml::train::Stage = task.progress().stage();
+        let past_quick = !matches!(
+            stage,
+            photo_atlas_core::ml::train::Stage::Features
+                | photo_atlas_core::ml::train::Stage::QuickGroups
+        );
+        let result = task.poll();
+        if past_quick && !self.quick_groups_loaded {
+            self.quick_groups_loaded = true;
+            self.request_reload();
+        }
+        let Some(result) = result else { return };
         self.last_clustering = Some(match result {
             Ok(Some(summary)) => summary,
             Ok(None) => "Cancelled: the groups are as they were before.".into(),

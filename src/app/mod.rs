@@ -152,6 +152,8 @@ pub struct PhotoAtlasApp {
     pub scan: Option<ScanTask>,
     /// Learning content clusters, when running.
     pub clustering: Option<LearnTask>,
+    /// The running learning's quick groups were stored and a reload asked for.
+    pub quick_groups_loaded: bool,
     /// Putting photos added since the last learning into the learned groups, when running.
     pub joining: Option<JoinTask>,
     /// What the last clustering job did, in words.
@@ -195,6 +197,9 @@ pub struct PhotoAtlasApp {
     pub prepared: Option<String>,
     /// Whether features are computed in the background after scans.
     pub prepare_in_background: bool,
+    /// The folder whose content groups were started without a button (once per
+    /// folder opened, so that a failure or a Cancel is not retried in a loop).
+    pub auto_learned: Option<PathBuf>,
     /// Section of the grid to scroll to on the next frame.
     pub scroll_to: Option<usize>,
     /// Photo the grid's keyboard cursor is on (arrows move it, Enter opens, Space selects).
@@ -238,6 +243,7 @@ impl PhotoAtlasApp {
             recent: Vec::new(),
             scan: None,
             clustering: None,
+            quick_groups_loaded: false,
             joining: None,
             last_clustering: None,
             renaming: None,
@@ -263,6 +269,7 @@ impl PhotoAtlasApp {
             features: None,
             prepared: None,
             prepare_in_background: options.prepare_in_background,
+            auto_learned: None,
             scroll_to: None,
             cursor: None,
             reveal: None,

@@ -3,6 +3,7 @@
 //! on one thread, so that Find groups and searches by what photos show ("dog") find
 //! them ready. Anything more pressing stops it (a scan, learning, the viewer, another
 //! folder) and it starts again when that is over: what it computed stays cached.
+//! When it is done, a folder without learned content groups starts learning them.
 
 use super::PhotoAtlasApp;
 use photo_atlas_core::tasks::start_features;
@@ -28,6 +29,26 @@ impl PhotoAtlasApp {
         }
     }
 
+    /// Content fills by itself: once the features are ready, a folder without
+    /// learned groups learns them (quick groups first, shown within seconds), with
+    /// no button. Once per folder opened; a folder with learned groups keeps them,
+    /// and its new photos join them after each scan without retraining.
+    fn learn_when_ready(&mut self) {
+        let Some(folder) = self.folder.clone() else {
+            return;
+        };
+        let learned = self
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| !s.content.is_empty() && !s.content_quick);
+        let enough = self.snapshot.as_ref().is_some_and(|s| s.photos.len() >= 3);
+        if learned || !enough || self.auto_learned.as_ref() == Some(&folder) {
+            return;
+        }
+        self.auto_learned = Some(folder);
+        self.start_clustering();
+    }
+
     /// Stops the background features (to be started again later).
     pub(super) fn pause_preparing(&mut self) {
         if let Some(handle) = self.features.take().and_then(|t| t.retire()) {
@@ -42,15 +63,18 @@ impl PhotoAtlasApp {
         let Some(result) = task.poll() else { return };
         self.features = None;
         match result {
-            Ok(Some(report)) if report.computed > 0 => {
-                self.prepared = Some(format!(
-                    "{} ready for Content and search.",
-                    photo_atlas_core::grouping::count_label(report.computed, "photo")
-                ));
-                // The search index was built without their classes.
-                self.search.forget_index();
+            Ok(Some(report)) => {
+                if report.computed > 0 {
+                    self.prepared = Some(format!(
+                        "{} ready for Content and search.",
+                        photo_atlas_core::grouping::count_label(report.computed, "photo")
+                    ));
+                    // The search index was built without their classes.
+                    self.search.forget_index();
+                }
+                self.learn_when_ready();
             }
-            Ok(_) => {}
+            Ok(None) => {}
             Err(e) => self.message = Some(format!("Preparing Content failed: {e}")),
         }
     }

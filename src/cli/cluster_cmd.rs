@@ -114,6 +114,7 @@ pub fn run(
         seed: args.seed,
         device,
         config: TrainConfig::default(),
+        quick_first: false,
     };
     let progress = Arc::new(Progress::default());
     let view = ProgressView::job(progress.clone());

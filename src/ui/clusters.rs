@@ -15,18 +15,50 @@ use super::count_label;
 pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     let Some(snap) = &app.snapshot else { return };
     if let Some(task) = &app.clustering {
-        progress(ui, task.progress(), out);
+        if !snap.content.is_empty() {
+            shown_while_learning(ui, snap);
+        }
+        progress(ui, task.progress(), !snap.content.is_empty(), out);
     } else if let Some(task) = &app.joining {
-        progress(ui, task.progress(), out);
+        progress(ui, task.progress(), false, out);
     } else if snap.content.is_empty() {
-        invitation(ui, app.scan.is_some(), snap.photos.len(), out);
+        invitation(
+            ui,
+            app.scan.is_some(),
+            app.features.is_some(),
+            snap.photos.len(),
+            out,
+        );
     } else {
         summary(ui, snap, app.last_clustering.as_deref(), out);
     }
     ui.add_space(6.0);
 }
 
-fn invitation(ui: &mut egui::Ui, scanning: bool, photos: usize, commands: &mut Vec<Command>) {
+/// What the grid shows while a model is being learned.
+fn shown_while_learning(ui: &mut egui::Ui, snap: &FolderSnapshot) {
+    let text = if snap.content_quick {
+        format!(
+            "Showing {} quick groups (k-means on what the photos show). Better groups are being \
+             learned from your photos and will replace them.",
+            snap.content.len()
+        )
+    } else {
+        format!(
+            "Showing the {} groups learned before; new ones are being learned.",
+            snap.content.len()
+        )
+    };
+    ui.label(text);
+}
+
+fn invitation(
+    ui: &mut egui::Ui,
+    scanning: bool,
+    preparing: bool,
+    photos: usize,
+    commands: &mut Vec<Command>,
+) {
     ui.add_space(8.0);
     ui.heading("Group these photos by what they show");
     ui.label(
@@ -34,6 +66,15 @@ fn invitation(ui: &mut egui::Ui, scanning: bool, photos: usize, commands: &mut V
          trains a small network on your library and sorts the photos into groups of \
          similar content. Nothing leaves your computer, and your photos are never changed.",
     );
+    if scanning || preparing {
+        ui.label(
+            egui::RichText::new(
+                "The groups appear here by themselves once the photos have been looked at \
+                 (the status bar shows how far that is).",
+            )
+            .weak(),
+        );
+    }
     ui.add_space(4.0);
     let button = egui::Button::new(format!("Find groups in {}", count_label(photos, "photo")));
     let response = ui.add_enabled(!scanning && photos >= 3, button);
@@ -51,11 +92,21 @@ fn summary(
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
-        let text = last.map_or_else(
-            || format!("{} groups, learned from your photos.", snap.content.len()),
-            str::to_string,
-        );
+        let text = if snap.content_quick {
+            format!(
+                "{} quick groups (k-means on what the photos show); Learn again to learn better ones.",
+                snap.content.len()
+            )
+        } else {
+            format!(
+                "{} groups, learned from your photos (autoencoder + IDEC).",
+                snap.content.len()
+            )
+        };
         ui.label(text);
+        if let Some(last) = last {
+            ui.label(egui::RichText::new(last).weak());
+        }
         if snap.unclustered > 0 {
             ui.label(
                 egui::RichText::new(format!(
@@ -75,7 +126,9 @@ fn summary(
     });
 }
 
-fn progress(ui: &mut egui::Ui, progress: &Progress, commands: &mut Vec<Command>) {
+/// A running job's stage, counts and Cancel; the loss curve below, folded away when
+/// groups are already shown (on request, then).
+fn progress(ui: &mut egui::Ui, progress: &Progress, fold_curve: bool, commands: &mut Vec<Command>) {
     let stage: Stage = progress.stage();
     let (done, total) = (progress.done(), progress.total());
     ui.horizontal(|ui| {
@@ -93,7 +146,13 @@ fn progress(ui: &mut egui::Ui, progress: &Progress, commands: &mut Vec<Command>)
         }
         ui.label(egui::RichText::new(progress.note().unwrap_or_default()).weak());
     });
-    loss_plot(ui, progress);
+    if fold_curve {
+        egui::CollapsingHeader::new("Learning curve")
+            .default_open(false)
+            .show(ui, |ui| loss_plot(ui, progress));
+    } else {
+        loss_plot(ui, progress);
+    }
 }
 
 /// The training loss per epoch (pretraining) and per target update (refinement).

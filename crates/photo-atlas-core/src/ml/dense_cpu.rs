@@ -70,7 +70,8 @@ impl Adam {
             *v = BETA2 * *v + (1.0 - BETA2) * g * g;
             *p -= lr * (*m / c1) / ((*v / c2).sqrt() + EPS);
         };
-        for ((layer, moments), (gw, gb)) in layers.iter_mut().zip(&mut self.layers).zip(&grads.layers)
+        for ((layer, moments), (gw, gb)) in
+            layers.iter_mut().zip(&mut self.layers).zip(&grads.layers)
         {
             Zip::from(&mut layer.w)
                 .and(&mut moments.w.0)
@@ -338,7 +339,11 @@ fn kl_gradients(
     for i in 0..n {
         let zi = z.row(i);
         for (j, kj) in kernel.iter_mut().enumerate() {
-            let d: f32 = zi.iter().zip(c.centres.row(j)).map(|(a, b)| (a - b) * (a - b)).sum();
+            let d: f32 = zi
+                .iter()
+                .zip(c.centres.row(j))
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
             *kj = 1.0 / (1.0 + d);
         }
         let total: f32 = kernel.iter().sum();
@@ -402,8 +407,11 @@ mod tests {
                 .and_then(|d| d.mean_all())
                 .expect("mse");
             let loss = if with_kl {
-                let kl = kl_divergence(&p_t, &soft_assignment(&z, centres_var.as_tensor()).expect("q"))
-                    .expect("kl");
+                let kl = kl_divergence(
+                    &p_t,
+                    &soft_assignment(&z, centres_var.as_tensor()).expect("q"),
+                )
+                .expect("kl");
                 (recon + (kl * 0.1).expect("γ")).expect("sum")
             } else {
                 recon
@@ -416,7 +424,13 @@ mod tests {
             };
             // Two slices, as two threads would split the batch.
             let grads = hand
-                .slice_gradients(x.slice(s![..3, ..]), x.slice(s![..3, ..]), 7, with_kl.then_some(&clustering), 0)
+                .slice_gradients(
+                    x.slice(s![..3, ..]),
+                    x.slice(s![..3, ..]),
+                    7,
+                    with_kl.then_some(&clustering),
+                    0,
+                )
                 .add(hand.slice_gradients(
                     x.slice(s![3.., ..]),
                     x.slice(s![3.., ..]),
@@ -428,16 +442,24 @@ mod tests {
             assert!(((grads.loss / 7.0) as f32 - expected_loss).abs() < 1e-5);
             let named = ae.named_tensors();
             for (index, (gw, gb)) in grads.layers.iter().enumerate() {
-                let (side, i) = if index < 2 { ("encoder", index) } else { ("decoder", index - 2) };
+                let (side, i) = if index < 2 {
+                    ("encoder", index)
+                } else {
+                    ("decoder", index - 2)
+                };
                 let w = named[&format!("{side}.{i}.weight")].clone();
                 let b = named[&format!("{side}.{i}.bias")].clone();
                 let want_w = to_array2(autograd.get(&w).expect("grad w")).expect("w");
                 let want_b = to_array1(autograd.get(&b).expect("grad b")).expect("b");
-                let worst = (&want_w - gw).iter().chain((&want_b - gb).iter()).fold(0f32, |m, v| m.max(v.abs()));
+                let worst = (&want_w - gw)
+                    .iter()
+                    .chain((&want_b - gb).iter())
+                    .fold(0f32, |m, v| m.max(v.abs()));
                 assert!(worst < 1e-5, "{side}.{i}, kl {with_kl}: off by {worst}");
             }
             if with_kl {
-                let want = to_array2(autograd.get(centres_var.as_tensor()).expect("grad c")).expect("c");
+                let want =
+                    to_array2(autograd.get(centres_var.as_tensor()).expect("grad c")).expect("c");
                 let got = grads.centres.as_ref().expect("centre gradients");
                 let worst = (&want - got).iter().fold(0f32, |m, v| m.max(v.abs()));
                 assert!(worst < 1e-5, "centres off by {worst}");
@@ -449,13 +471,18 @@ mod tests {
     fn training_steps_lower_the_loss_and_round_trip_the_weights() {
         let ae = Autoencoder::new(&[8, 6, 2], 1, &Device::Cpu).expect("ae");
         let mut hand = DenseCpu::from_autoencoder(&ae).expect("hand");
-        let back = Autoencoder::from_tensors(&[8, 6, 2], &hand.named_tensors(&Device::Cpu).expect("named"))
-            .expect("load")
-            .expect("fits");
+        let back = Autoencoder::from_tensors(
+            &[8, 6, 2],
+            &hand.named_tensors(&Device::Cpu).expect("named"),
+        )
+        .expect("load")
+        .expect("fits");
         let x = random((64, 8), 5);
         let codes = |a: &Autoencoder| to_array2(&a.encode(&tensor(&x)).expect("z")).expect("z");
         assert_eq!(codes(&back), codes(&ae));
-        let worst = (&hand.encode(x.view()) - &codes(&ae)).iter().fold(0f32, |m, v| m.max(v.abs()));
+        let worst = (&hand.encode(x.view()) - &codes(&ae))
+            .iter()
+            .fold(0f32, |m, v| m.max(v.abs()));
         assert!(worst < 1e-5, "{worst}");
         hand.start_optimiser(1e-2, None);
         let first = hand.step(x.view(), x.view(), None, None);

@@ -68,9 +68,9 @@ pub fn join_new_photos(
     let model = StoredModel::load(&saved.model, device)?;
     let library = match source {
         FeatureSource::Pixels => None,
-        FeatureSource::Backbone => Some(
-            model.library_unit(&grouped_features(catalog, &photos, &saved, source)?),
-        ),
+        FeatureSource::Backbone => {
+            Some(model.library_unit(&grouped_features(catalog, &photos, &saved, source)?))
+        }
     };
     let input = model.input(&features.matrix, library.as_ref());
     let members = assign(&model, &features.photos, &input)?;
@@ -185,6 +185,7 @@ mod tests {
             seed: 1,
             device: Device::Cpu,
             config: TrainConfig::default(),
+            quick_first: false,
         };
         let never = CancelToken::new();
         cluster_folder(

@@ -10,8 +10,10 @@ use super::efficientnet::EfficientNetLite0;
 use super::features::{Extractor, FeatureReport, MlError, extract_features, feature_matrix};
 use super::naming::{NameRule, group_names};
 use super::network::Architecture;
+use super::pipeline::{
+    ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster, is_quick, quick_groups,
+};
 use super::stored::StoredModel;
-use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
 use super::train::{Stage, TrainConfig};
 use crate::jobs::{CancelToken, Progress};
 use crate::photo::PhotoRecord;
@@ -76,6 +78,9 @@ pub struct FolderJob {
     pub seed: u64,
     pub device: Device,
     pub config: TrainConfig,
+    /// When the folder has no learned groups yet, store quick groups (k-means on
+    /// the features) first, for the window to show while the autoencoder learns.
+    pub quick_first: bool,
 }
 
 /// The photos that have vectors, their vectors, and what extraction reported.
@@ -147,8 +152,22 @@ pub fn cluster_folder(
         return Ok(None);
     };
     let feature_seconds = clock.elapsed().as_secs_f64();
-    let previous = catalog
-        .cluster_model(folder)?
+    let stored = catalog.cluster_model(folder)?;
+    let learned = stored.as_ref().is_some_and(|m| !is_quick(&m.dims));
+    if job.quick_first && !learned && job.source == FeatureSource::Backbone {
+        progress.start(Stage::QuickGroups, 1);
+        let quick = quick_groups(&features.matrix, job.k, job.seed)?;
+        let names = group_names(
+            &net,
+            &job.device,
+            &features.matrix,
+            &quick.labels,
+            quick.k,
+            NameRule::Concept,
+        )?;
+        save(catalog, folder, job, &features.photos, &quick, &names)?;
+    }
+    let previous = stored
         .filter(|m| m.features == job.source.as_str())
         .map(|m| TrainedWeights {
             dims: m.dims,

@@ -35,7 +35,11 @@ pub trait Learner {
 
 /// The learner for `net` on `data`: by hand on the CPU for the dense network,
 /// candle otherwise.
-pub fn learner<'a>(net: Network, data: &'a Array2<f32>, device: &Device) -> Result<Box<dyn Learner + 'a>> {
+pub fn learner<'a>(
+    net: Network,
+    data: &'a Array2<f32>,
+    device: &Device,
+) -> Result<Box<dyn Learner + 'a>> {
     match net {
         Network::Dense(ae) if device.is_cpu() => Ok(Box::new(HandLearner::new(ae, data)?)),
         net => Ok(Box::new(CandleLearner::new(net, data, device)?)),
@@ -117,9 +121,12 @@ impl Learner for HandLearner<'_> {
             gamma: gamma as f32,
             centres: &before,
         };
-        Ok(self
-            .net
-            .step(x.view(), x.view(), Some(&clustering), Some(&mut self.centres)))
+        Ok(self.net.step(
+            x.view(),
+            x.view(),
+            Some(&clustering),
+            Some(&mut self.centres),
+        ))
     }
 
     fn codes(&self) -> Result<Array2<f32>> {

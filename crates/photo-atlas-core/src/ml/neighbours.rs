@@ -148,7 +148,11 @@ pub fn smooth_queries(
 }
 
 /// Each query's `k` nearest library photos among the smoothing pool.
-fn query_neighbours(queries: &Array2<f32>, library_unit: &Array2<f32>, k: usize) -> Vec<Vec<usize>> {
+fn query_neighbours(
+    queries: &Array2<f32>,
+    library_unit: &Array2<f32>,
+    k: usize,
+) -> Vec<Vec<usize>> {
     let pool = super::reduce::sampled_rows(library_unit.nrows(), POOL, POOL_SEED);
     let sims = queries.dot(&library_unit.select(Axis(0), &pool).t());
     sims.axis_iter(Axis(0))
@@ -178,8 +182,15 @@ fn library_states(
     let mut neighbours: std::collections::HashMap<usize, Vec<usize>> = Default::default();
     for s in (1..steps).rev() {
         reach[s] = rows.clone();
-        let missing: Vec<usize> = rows.iter().copied().filter(|r| !neighbours.contains_key(r)).collect();
-        for (r, nn) in missing.iter().zip(nearest_pooled(library_unit, &missing, k)) {
+        let missing: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|r| !neighbours.contains_key(r))
+            .collect();
+        for (r, nn) in missing
+            .iter()
+            .zip(nearest_pooled(library_unit, &missing, k))
+        {
             neighbours.insert(*r, nn);
         }
         rows.extend(reach[s].iter().flat_map(|r| neighbours[r].iter().copied()));

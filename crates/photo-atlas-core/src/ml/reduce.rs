@@ -13,8 +13,8 @@ use candle_core::{Device, Tensor};
 use linfa_linalg::eigh::{EigSort, EighInto};
 use linfa_linalg::qr::QRInto;
 use ndarray::{Array2, Axis, s};
-use rand::{Rng, SeedableRng};
 use rand::seq::index::sample;
+use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::metrics::l2_normalised;
@@ -57,7 +57,8 @@ impl Projection {
         for start in (0..features.nrows()).step_by(4096) {
             let end = (start + 4096).min(features.nrows());
             let block = l2_normalised(&features.slice(s![start..end, ..]).to_owned());
-            out.slice_mut(s![start..end, ..]).assign(&block.dot(&self.basis));
+            out.slice_mut(s![start..end, ..])
+                .assign(&block.dot(&self.basis));
         }
         out
     }
@@ -107,7 +108,13 @@ fn leading_directions(gram: &Array2<f32>, kept: usize, seed: u64) -> Option<Arra
 const ITERATIONS: usize = 20;
 
 fn orthonormal(a: Array2<f32>) -> Option<Array2<f32>> {
-    Some(a.mapv(f64::from).qr_into().ok()?.generate_q().mapv(|v| v as f32))
+    Some(
+        a.mapv(f64::from)
+            .qr_into()
+            .ok()?
+            .generate_q()
+            .mapv(|v| v as f32),
+    )
 }
 
 /// The name the projection is stored under among a model's tensors.
@@ -142,7 +149,11 @@ mod tests {
         // 300 rows spanning 3 directions of a 40-d space, plus a little noise.
         let mut rng = Xoshiro256Plus::seed_from_u64(1);
         let raw = Array2::from_shape_fn((300, 40), |(i, j)| {
-            let along = if j % 3 == i % 3 { 1.0 + (j as f32) / 40.0 } else { 0.0 };
+            let along = if j % 3 == i % 3 {
+                1.0 + (j as f32) / 40.0
+            } else {
+                0.0
+            };
             along + rng.gen_range(0.0..0.01)
         });
         let unit = l2_normalised(&raw);
@@ -162,9 +173,15 @@ mod tests {
         assert!(Projection::fit(&raw, 40, 7).is_none());
         // Stored and read back, it reduces the same way.
         let stored = HashMap::from([(TENSOR_NAME.to_string(), p.to_tensor().expect("tensor"))]);
-        let back = Projection::from_tensors(&stored).expect("read").expect("there");
+        let back = Projection::from_tensors(&stored)
+            .expect("read")
+            .expect("there");
         assert_eq!(back.reduce(&raw), reduced);
-        assert!(Projection::from_tensors(&HashMap::new()).expect("read").is_none());
+        assert!(
+            Projection::from_tensors(&HashMap::new())
+                .expect("read")
+                .is_none()
+        );
     }
 
     #[test]

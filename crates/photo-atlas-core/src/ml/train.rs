@@ -76,6 +76,8 @@ pub enum Stage {
     ChoosingK = 2,
     Refining = 3,
     Saving = 4,
+    /// Quick groups are stored (and shown) before the autoencoder learns.
+    QuickGroups = 5,
 }
 
 impl crate::jobs::Stage for Stage {
@@ -89,6 +91,7 @@ impl crate::jobs::Stage for Stage {
             2 => Stage::ChoosingK,
             3 => Stage::Refining,
             4 => Stage::Saving,
+            5 => Stage::QuickGroups,
             _ => Stage::Features,
         }
     }
@@ -102,6 +105,7 @@ impl Stage {
             Stage::ChoosingK => "Choosing the number of groups",
             Stage::Refining => "Refining the groups",
             Stage::Saving => "Saving",
+            Stage::QuickGroups => "Making quick groups",
         }
     }
 }
@@ -125,7 +129,13 @@ fn mask(values: usize, p: f32, rng: &mut Xoshiro256Plus) -> Option<Vec<f32>> {
     let keep = 1.0 / (1.0 - p);
     Some(
         (0..values)
-            .map(|_| if rng.gen_bool(f64::from(p)) { 0.0 } else { keep })
+            .map(|_| {
+                if rng.gen_bool(f64::from(p)) {
+                    0.0
+                } else {
+                    keep
+                }
+            })
             .collect(),
     )
 }
@@ -218,7 +228,8 @@ pub fn refine(
     };
     let max_steps = config.max_refine_epochs * per_epoch;
     progress.start(Stage::Refining, max_steps);
-    let soft = |l: &dyn Learner| Ok::<_, candle_core::Error>(soft_assignments(&l.codes()?, &l.centres()));
+    let soft =
+        |l: &dyn Learner| Ok::<_, candle_core::Error>(soft_assignments(&l.codes()?, &l.centres()));
     let mut q = soft(learner)?;
     let mut labels = labels_of(&q)?.0;
     let mut p = target_of(&q)?;
@@ -240,7 +251,8 @@ pub fn refine(
                 }
             }
             let rows: Vec<usize> = batch.iter().map(|&i| i as usize).collect();
-            let loss = learner.refine_step(&batch, p.select(Axis(0), &rows).view(), config.gamma)?;
+            let loss =
+                learner.refine_step(&batch, p.select(Axis(0), &rows).view(), config.gamma)?;
             if step % interval == 0 {
                 progress.record_loss(Stage::Refining, step, loss);
             }

@@ -95,6 +95,7 @@ pub(super) fn run(
         seed: 1,
         device,
         config: TrainConfig::default(),
+        quick_first: true,
     };
     let outcome = cluster_folder(&mut catalog, folder.key(), &photos, &job, cancel, progress)?;
     Ok(outcome.map(|o| {

@@ -132,6 +132,9 @@ pub struct FolderSnapshot {
     by_path: HashMap<PathBuf, usize>,
     /// Photos of the folder that are in no cluster (added since the last clustering).
     pub unclustered: usize,
+    /// The content sections are quick groups (k-means on the features), not yet
+    /// the learned ones.
+    pub content_quick: bool,
     /// Every problem: photos with an error (path, reason), then files and folders that
     /// could not be read at all. Built once here, not on every frame.
     problems: Vec<(String, String)>,
@@ -206,6 +209,7 @@ impl FolderSnapshot {
             content: Vec::new(),
             albums: Vec::new(),
             unclustered: 0,
+            content_quick: false,
             problems,
         }
     }
@@ -234,6 +238,7 @@ impl FolderSnapshot {
     /// Adds the folder's stored content clusters as grid sections.
     pub fn with_clusters(mut self, saved: Option<crate::store::SavedClusters>) -> Self {
         let Some(saved) = saved else { return self };
+        self.content_quick = crate::ml::pipeline::is_quick(&saved.model.dims);
         let mut sections: Vec<(usize, Vec<usize>)> = Vec::new();
         for m in &saved.members {
             let Some(i) = self.index_of(&m.path) else {
