@@ -9,11 +9,14 @@ use chrono::NaiveDate;
 use photo_atlas::app::{AppOptions, Theme, ViewMode};
 use photo_atlas::window::PhotoAtlasWindow;
 use photo_atlas_core::grouping::GroupLevel;
+use photo_atlas_core::jobs::{CancelToken, Progress, Waker};
 use photo_atlas_core::library::PhotoKind;
 use photo_atlas_core::metadata::{CaptureTime, DateSource, Gps, Timestamp};
+use photo_atlas_core::ml::device::DeviceChoice;
 use photo_atlas_core::photo::{PhotoRecord, ThumbStatus};
-use photo_atlas_core::store::Locations;
-use photo_atlas_core::tasks::{FolderSnapshot, IndexedGroup};
+use photo_atlas_core::scanner::{ScanOptions, scan};
+use photo_atlas_core::store::{Catalog, Locations};
+use photo_atlas_core::tasks::{FolderSnapshot, IndexedGroup, start_features};
 
 const PHOTOS: usize = 100_000;
 const FRAMES: usize = 300;
@@ -80,6 +83,61 @@ fn main() {
         println!(
             "  {:<11} median {median:5.2} ms  p95 {p95:5.2} ms per frame (1280x800, scrolling); {textures} thumbnails held",
             view.label()
+        );
+    }
+    while_features_run(state.path(), &snapshot);
+}
+
+/// The same frames while the background features task (the real one, one thread at
+/// nice 10) computes features for a folder of photos, beside the same view idle.
+fn while_features_run(state: &std::path::Path, snapshot: &FolderSnapshot) {
+    let photos = state.join("photos");
+    std::fs::create_dir_all(&photos).expect("photos folder");
+    for i in 0..600u32 {
+        let img = image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([
+                (x * 3 + i) as u8,
+                (y * 5 + i * 7) as u8,
+                ((x + y + i) % 256) as u8,
+            ])
+        });
+        img.save(photos.join(format!("p{i:03}.jpg")))
+            .expect("write photo");
+    }
+    let waker: Waker = std::sync::Arc::new(|| {});
+    for view in [ViewMode::All, ViewMode::Content] {
+        // A catalog of its own per view, so that each starts with no features.
+        let locations = Locations {
+            catalog: state.join(format!("features-{}.sqlite", view.label())),
+            cache: state.join("features-cache"),
+        };
+        let mut catalog = Catalog::open(&locations.catalog).expect("catalog");
+        let never = CancelToken::new();
+        scan(
+            &mut catalog,
+            &photos,
+            &ScanOptions::default(),
+            &never,
+            &Progress::default(),
+        )
+        .expect("scan");
+        let idle = measure(state, snapshot, view);
+        let task = start_features(&locations, photos.clone(), DeviceChoice::Cpu, waker.clone());
+        // Let it load the network and start on the photos.
+        let waited = Instant::now();
+        while task.progress().done() == 0 && waited.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let busy = measure(state, snapshot, view);
+        let done = task.progress().done();
+        drop(task);
+        println!(
+            "  {:<11} idle median {:5.2} ms p95 {:5.2} ms | while features run ({done} photos in): median {:5.2} ms p95 {:5.2} ms",
+            view.label(),
+            idle.0,
+            idle.1,
+            busy.0,
+            busy.1
         );
     }
 }
