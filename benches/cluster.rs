@@ -23,7 +23,9 @@ use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::ml::metrics::nmi;
 use photo_atlas_core::ml::network::Architecture;
 use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster};
+use photo_atlas_core::ml::stored::StoredModel;
 use photo_atlas_core::ml::train::TrainConfig;
+use photo_atlas_core::store::SavedModel;
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
@@ -96,13 +98,14 @@ fn run_one(n: usize, features_file: Option<&Path>) -> anyhow::Result<()> {
     let started = Instant::now();
     let result = cluster(&data, &job)?.ok_or_else(|| anyhow::anyhow!("cancelled"))?;
     let seconds = started.elapsed().as_secs_f64();
+    let join_seconds = join_thousand(&data, &result)?;
     let stages: Vec<String> = result
         .seconds
         .iter()
         .map(|(s, t)| format!("{s}:{t:.1}"))
         .collect();
     println!(
-        "seconds={seconds:.2} peak_mb={:.0} k={} nmi={:.3} stages={}",
+        "seconds={seconds:.2} peak_mb={:.0} k={} nmi={:.3} stages={} join_1000={join_seconds:.2}",
         peak_memory_mb(),
         result.k,
         nmi(&truth, &result.labels),
@@ -111,15 +114,53 @@ fn run_one(n: usize, features_file: Option<&Path>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Seconds to put 1,000 new photos (features known) into the learned groups, as a
+/// rescan does: the stored model loaded, their features reduced and smoothed over
+/// the library, encoded and assigned.
+fn join_thousand(
+    library: &Array2<f32>,
+    result: &photo_atlas_core::ml::pipeline::Clustering,
+) -> anyhow::Result<f64> {
+    let saved = SavedModel {
+        features: "backbone".into(),
+        dims: result.model.dims.clone(),
+        k: result.k,
+        seed: 1,
+        trained_at: 0,
+        weights: result.model.safetensors.clone(),
+    };
+    let mut rng = Xoshiro256Plus::seed_from_u64(9);
+    let rows = 1000.min(library.nrows());
+    let new = library
+        .slice(ndarray::s![..rows, ..])
+        .mapv(|v| (v + rng.gen_range(-0.1f32..0.1)).max(0.0));
+    let started = Instant::now();
+    let model = StoredModel::load(&saved, &Device::Cpu)?;
+    let unit = model.library_unit(library);
+    let (_, soft) = model.encode(&model.input(&new, Some(&unit)))?;
+    anyhow::ensure!(
+        soft.dims2()? == (rows, result.k),
+        "one soft assignment per photo"
+    );
+    Ok(started.elapsed().as_secs_f64())
+}
+
 fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
     line.split_whitespace()
         .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
 }
 
-fn reference(features_file: &Path, n: usize) -> Option<String> {
+/// The reference's figures on the same features, with `threads` threads (0: its default).
+fn reference(features_file: &Path, n: usize, threads: usize) -> Option<String> {
     let python = std::env::var("PHOTO_ATLAS_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/reference_cluster.py");
-    let out = Command::new(python)
+    let mut cmd = Command::new(python);
+    if threads > 0 {
+        for var in ["OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"] {
+            cmd.env(var, threads.to_string());
+        }
+    }
+    let out = cmd
         .arg(script)
         .arg(features_file)
         .args(["--rows", &n.to_string(), "--dim", &DIM.to_string()])
@@ -166,11 +207,11 @@ fn main() -> anyhow::Result<()> {
     let threads = list(&args, "--threads", "0");
     let dir = tempfile::tempdir()?;
     println!(
-        "photos | threads | Photo Atlas | peak memory | k, NMI | stages (s) | reference (PyTorch + scikit-learn) | ratio"
+        "photos | threads | Photo Atlas | peak memory | k, NMI | stages (s) | 1,000 new photos join | \
+         reference (PyTorch + scikit-learn, same threads) | reference time / ours"
     );
     for &n in &sizes {
         let file = dir.path().join(format!("features-{n}.f32"));
-        let mut reference_line = None;
         for (i, &t) in threads.iter().enumerate() {
             let mut cmd = Command::new(std::env::current_exe()?);
             cmd.args(["--one", &n.to_string()]);
@@ -181,31 +222,30 @@ fn main() -> anyhow::Result<()> {
                 cmd.env("RAYON_NUM_THREADS", t.to_string());
             }
             let out = cmd.output()?;
-            let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            if i == 0 {
-                reference_line = reference(&file, n);
+            if !out.status.success() {
+                eprintln!("{}", String::from_utf8_lossy(&out.stderr));
             }
-            let ours: f64 = field(&line, "seconds")
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(f64::NAN);
-            let (theirs, ratio) = match reference_line.as_deref() {
-                Some(r) => {
-                    let s: f64 = field(r, "seconds")
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(f64::NAN);
-                    (
-                        format!(
-                            "{s:.1} s, {} MB, NMI {}",
-                            field(r, "peak_mb").unwrap_or("?"),
-                            field(r, "nmi").unwrap_or("?")
-                        ),
-                        format!("{:.1}x faster", s / ours),
-                    )
-                }
+            let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            let seconds = |l: &str| {
+                field(l, "seconds")
+                    .and_then(|s| s.parse::<f64>().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let ours = seconds(&line);
+            let (theirs, ratio) = match reference(&file, n, t) {
+                Some(r) => (
+                    format!(
+                        "{:.1} s, {} MB, NMI {}",
+                        seconds(&r),
+                        field(&r, "peak_mb").unwrap_or("?"),
+                        field(&r, "nmi").unwrap_or("?")
+                    ),
+                    format!("{:.2}", seconds(&r) / ours),
+                ),
                 None => ("not run (no torch/sklearn)".into(), "-".into()),
             };
             println!(
-                "{n} | {} | {ours:.1} s | {} MB | {}, {} | {} | {theirs} | {ratio}",
+                "{n} | {} | {ours:.1} s | {} MB | {}, {} | {} | {} s | {theirs} | {ratio}",
                 if t == 0 {
                     "all".to_string()
                 } else {
@@ -215,10 +255,8 @@ fn main() -> anyhow::Result<()> {
                 field(&line, "k").unwrap_or("?"),
                 field(&line, "nmi").unwrap_or("?"),
                 field(&line, "stages").unwrap_or("?"),
+                field(&line, "join_1000").unwrap_or("?"),
             );
-            if !out.status.success() {
-                eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-            }
         }
         let _ = std::fs::remove_file(&file);
     }

@@ -116,8 +116,16 @@ fn summary(
                 .weak(),
             );
         }
+        let offer = snap.many_joined();
+        if offer {
+            ui.label(format!(
+                "{} joined these groups since they were learned.",
+                count_label(snap.joined.0, "photo")
+            ));
+        }
+        let button = egui::Button::new("Learn again").selected(offer);
         if ui
-            .button("Learn again")
+            .add(button)
             .on_hover_text("Fine-tunes the model on the folder as it is now")
             .clicked()
         {

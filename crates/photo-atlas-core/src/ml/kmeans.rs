@@ -9,6 +9,7 @@ use linfa_clustering::KMeans;
 use ndarray::{Array2, Axis};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
+use rayon::prelude::*;
 
 /// A partition and its centres.
 #[derive(Debug, Clone)]
@@ -148,11 +149,15 @@ pub fn choose_k(
     let rows = subsample(data.nrows(), max_rows, seed);
     let picked = data.select(Axis(0), &rows);
     let dist = distances(&picked);
-    let mut scores = Vec::new();
-    for k in range.filter(|&k| k >= 2 && k < picked.nrows()) {
-        let part = kmeans_runs(&picked, k, seed, 3)?;
-        scores.push((k, silhouette_from(&dist, &part.labels)));
-    }
+    // Each k is fitted on its own (the same seed each), so they run in parallel.
+    let ks: Vec<usize> = range.filter(|&k| k >= 2 && k < picked.nrows()).collect();
+    let scores = ks
+        .into_par_iter()
+        .map(|k| {
+            let part = kmeans_runs(&picked, k, seed, 3)?;
+            Ok((k, silhouette_from(&dist, &part.labels)))
+        })
+        .collect::<Result<Vec<_>, KMeansError>>()?;
     let top = scores.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
     let chosen = scores
         .iter()

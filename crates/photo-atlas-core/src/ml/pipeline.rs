@@ -234,6 +234,7 @@ pub fn cluster(
     };
     let mut rng = Xoshiro256Plus::seed_from_u64(job.seed);
     let LearningInput { input, projection } = learning_input(features, job.pixels, job.seed);
+    lap("input", &mut seconds);
     let dims = layer_dims(input.ncols(), job.pixels);
     let (ae, fine_tuned) = start_from(&dims, job)?;
     let epochs = if fine_tuned {

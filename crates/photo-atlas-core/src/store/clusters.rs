@@ -52,14 +52,16 @@ fn parse_dims(text: &str) -> Vec<usize> {
     text.split(',').filter_map(|d| d.parse().ok()).collect()
 }
 
+/// `joined`: the members joined learned groups without training (see `joined_members`).
 fn insert_members(
     tx: &rusqlite::Transaction<'_>,
     folder: &str,
     members: &[ClusterMember],
+    joined: bool,
 ) -> Result<(), StoreError> {
     let mut insert = tx.prepare_cached(
-        "INSERT OR REPLACE INTO cluster_members(folder, path, cluster, confidence, code, soft)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO cluster_members(folder, path, cluster, confidence, code, soft, joined)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for m in members {
         insert.execute(params![
@@ -68,7 +70,8 @@ fn insert_members(
             m.cluster as i64,
             f64::from(m.confidence),
             to_blob(&m.code),
-            to_blob(&m.soft)
+            to_blob(&m.soft),
+            joined
         ])?;
     }
     Ok(())
@@ -99,7 +102,7 @@ impl Catalog {
             ],
         )?;
         tx.execute("DELETE FROM cluster_members WHERE folder = ?1", [folder])?;
-        insert_members(&tx, folder, members)?;
+        insert_members(&tx, folder, members, false)?;
         tx.execute(
             "DELETE FROM cluster_names WHERE folder = ?1 AND (custom = 0 OR cluster >= ?2)",
             params![folder, model.k as i64],
@@ -124,9 +127,18 @@ impl Catalog {
         members: &[ClusterMember],
     ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
-        insert_members(&tx, folder, members)?;
+        insert_members(&tx, folder, members, true)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// (members that joined the folder's groups since they were learned, members in all).
+    pub fn joined_members(&self, folder: &str) -> Result<(usize, usize), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(SUM(joined), 0), COUNT(*) FROM cluster_members WHERE folder = ?1",
+            [folder],
+            |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+        )?)
     }
 
     /// The folder's stored model, if it was ever clustered.
@@ -284,5 +296,34 @@ mod tests {
         cat.remove_photos(&["/lib/a.jpg".into()]).expect("remove");
         let got = cat.clusters("/lib").expect("read").expect("clustered");
         assert_eq!(got.members.len(), 2);
+    }
+
+    #[test]
+    fn joined_members_are_counted_until_the_groups_are_learned_again() {
+        let mut cat = Catalog::open_in_memory().expect("catalog");
+        let model = SavedModel {
+            features: "backbone".into(),
+            dims: vec![128, 32],
+            k: 2,
+            seed: 1,
+            trained_at: 0,
+            weights: vec![1],
+        };
+        let learned = [member("/lib/a.jpg", 0, 0.5), member("/lib/b.jpg", 1, 0.5)];
+        cat.save_clusters("/lib", &model, &learned, &[])
+            .expect("save");
+        assert_eq!(cat.joined_members("/lib").expect("count"), (0, 2));
+        cat.add_cluster_members("/lib", &[member("/lib/c.jpg", 1, 0.8)])
+            .expect("join");
+        assert_eq!(cat.joined_members("/lib").expect("count"), (1, 3));
+        let all = [
+            learned[0].clone(),
+            learned[1].clone(),
+            member("/lib/c.jpg", 0, 0.6),
+        ];
+        cat.save_clusters("/lib", &model, &all, &[])
+            .expect("learn again");
+        assert_eq!(cat.joined_members("/lib").expect("count"), (0, 3));
+        assert_eq!(cat.joined_members("/elsewhere").expect("count"), (0, 0));
     }
 }

@@ -100,6 +100,11 @@ CREATE TABLE album_photos (
     PRIMARY KEY (album, path)
 );
 "#,
+    // 5: members that joined learned groups after a rescan (without training), so
+    // that a new learning can be offered once many have.
+    r#"
+ALTER TABLE cluster_members ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

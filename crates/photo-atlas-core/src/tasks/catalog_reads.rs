@@ -97,6 +97,7 @@ pub(super) fn load(
     }
     let problems = catalog.problems(folder.key())?;
     let clusters = catalog.clusters(folder.key())?;
+    let joined = catalog.joined_members(folder.key())?;
     let home = catalog.home()?;
     let snapshot = FolderSnapshot::build(folder.key().to_owned(), photos, problems, home.as_ref());
     let albums = catalog
@@ -105,7 +106,10 @@ pub(super) fn load(
         .map(|a| catalog.album_photos(a.id).map(|p| (a, p)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(Loaded {
-        snapshot: snapshot.with_clusters(clusters).with_albums(albums),
+        snapshot: snapshot
+            .with_clusters(clusters)
+            .with_albums(albums)
+            .with_joined(joined),
         warnings,
     }))
 }

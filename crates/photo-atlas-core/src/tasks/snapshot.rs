@@ -135,6 +135,8 @@ pub struct FolderSnapshot {
     /// The content sections are quick groups (k-means on the features), not yet
     /// the learned ones.
     pub content_quick: bool,
+    /// (photos that joined the groups since they were learned, photos in groups).
+    pub joined: (usize, usize),
     /// Every problem: photos with an error (path, reason), then files and folders that
     /// could not be read at all. Built once here, not on every frame.
     problems: Vec<(String, String)>,
@@ -210,6 +212,7 @@ impl FolderSnapshot {
             albums: Vec::new(),
             unclustered: 0,
             content_quick: false,
+            joined: (0, 0),
             problems,
         }
     }
@@ -232,6 +235,19 @@ impl FolderSnapshot {
                 }
             })
             .collect();
+        self
+    }
+
+    /// Whether so many photos joined the groups without training (a quarter of
+    /// those grouped, and at least 50) that learning again is worth offering.
+    pub fn many_joined(&self) -> bool {
+        let (joined, all) = self.joined;
+        joined >= 50 && joined * 4 >= all
+    }
+
+    /// Notes how many grouped photos joined without training (`Catalog::joined_members`).
+    pub fn with_joined(mut self, joined: (usize, usize)) -> Self {
+        self.joined = joined;
         self
     }
 
@@ -467,5 +483,16 @@ mod tests {
         ];
         assert_eq!(snap.all_problems(), expected);
         assert_eq!(snap.photos.len(), 2);
+    }
+
+    #[test]
+    fn learning_again_is_offered_once_a_quarter_and_at_least_fifty_have_joined() {
+        let snap = |joined| {
+            FolderSnapshot::build("/lib".into(), Vec::new(), Vec::new(), None).with_joined(joined)
+        };
+        assert!(snap((60, 200)).many_joined());
+        assert!(!snap((60, 300)).many_joined(), "a fifth is not many");
+        assert!(!snap((40, 80)).many_joined(), "forty photos are not many");
+        assert!(!snap((0, 0)).many_joined());
     }
 }
