@@ -53,12 +53,12 @@ impl Projection {
     /// so that no second full-width copy of a large library is made.
     pub fn reduce(&self, features: &Array2<f32>) -> Array2<f32> {
         let mut out = Array2::zeros((features.nrows(), self.basis.ncols()));
-        for start in (0..features.nrows()).step_by(4096) {
-            let end = (start + 4096).min(features.nrows());
-            let block = l2_normalised(&features.slice(s![start..end, ..]).to_owned());
-            out.slice_mut(s![start..end, ..])
-                .assign(&block.dot(&self.basis));
-        }
+        out.axis_chunks_iter_mut(Axis(0), 2048)
+            .into_par_iter()
+            .zip(features.axis_chunks_iter(Axis(0), 2048).into_par_iter())
+            .for_each(|(mut o, block)| {
+                o.assign(&l2_normalised(&block.to_owned()).dot(&self.basis));
+            });
         out
     }
 
