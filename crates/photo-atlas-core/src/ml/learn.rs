@@ -10,9 +10,8 @@ use super::efficientnet::EfficientNetLite0;
 use super::features::{Extractor, FeatureReport, MlError, extract_features, feature_matrix};
 use super::naming::{NameRule, group_names};
 use super::network::Architecture;
-use super::pipeline::{
-    ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster, is_quick, quick_groups,
-};
+use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
+use super::quick::{is_quick, quick_groups};
 use super::stored::StoredModel;
 use super::train::{Stage, TrainConfig};
 use crate::jobs::{CancelToken, Progress};

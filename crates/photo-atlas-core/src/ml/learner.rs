@@ -242,7 +242,7 @@ impl Learner for CandleLearner {
     }
 
     fn codes(&self) -> Result<Array2<f32>> {
-        to_array(&super::train::encode_all(&self.net, &self.data)?)
+        to_array(&encode_all(&self.net, &self.data)?)
     }
 
     fn centres(&self) -> Array2<f32> {
@@ -255,4 +255,14 @@ impl Learner for CandleLearner {
     fn into_network(self: Box<Self>) -> Result<Network> {
         Ok(self.net)
     }
+}
+
+/// The codes of all rows, computed in chunks (candle).
+pub fn encode_all(ae: &Network, data: &Tensor) -> Result<Tensor> {
+    let n = data.dim(0)?;
+    let parts = (0..n)
+        .step_by(4096)
+        .map(|s| ae.encode(&data.narrow(0, s, 4096.min(n - s))?))
+        .collect::<Result<Vec<_>>>()?;
+    Tensor::cat(&parts, 0)?.detach().contiguous()
 }

@@ -21,6 +21,7 @@ pub mod naming;
 pub mod neighbours;
 pub mod network;
 pub mod pipeline;
+pub mod quick;
 pub mod reduce;
 pub mod stored;
 pub mod train;

@@ -20,7 +20,7 @@ use super::train::{Stage, TrainConfig, labels_of, pretrain, refine};
 use crate::jobs::{CancelToken, Progress};
 
 /// Rows used when scoring partitions (silhouette is quadratic in them).
-const SCORE_ROWS: usize = 2000;
+pub(super) const SCORE_ROWS: usize = 2000;
 
 /// How many clusters to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub fn prepare(features: &Array2<f32>) -> Array2<f32> {
     super::metrics::l2_normalised(features) * scale
 }
 
-fn to_tensor(a: &Array2<f32>, device: &Device) -> candle_core::Result<Tensor> {
+pub(super) fn to_tensor(a: &Array2<f32>, device: &Device) -> candle_core::Result<Tensor> {
     let flat: Vec<f32> = a.iter().copied().collect();
     Tensor::from_vec(flat, a.dim(), device)
 }
@@ -139,67 +139,6 @@ pub fn learning_input(features: &Array2<f32>, pixels: bool, seed: u64) -> Learni
         input: prepare(&smooth(&unit, NEIGHBOURS, STEPS)),
         projection,
     }
-}
-
-/// Quick groups, shown within seconds while the autoencoder learns better ones:
-/// k (chosen as for learning) and k-means on the learning input itself. Their
-/// "model" is that input's space: no layers (`dims` is just the input size, which
-/// `Network::from_tensors` reads as the identity), the projection and the k-means
-/// centres, so photos that join later and Similar work with them as with a learned
-/// model. Measured (NMI of these groups): intel-scenes 0.735, flowers 0.281, the
-/// `start` row of `eval`.
-pub fn quick_groups(
-    features: &Array2<f32>,
-    k: KChoice,
-    seed: u64,
-) -> Result<Clustering, ClusterError> {
-    let n = features.nrows();
-    if n < 3 {
-        return Err(ClusterError::TooFew(n));
-    }
-    let clock = Instant::now();
-    let LearningInput { input, projection } = learning_input(features, false, seed);
-    let (k, k_scores) = match k {
-        KChoice::Fixed(k) => (k.clamp(1, n), Vec::new()),
-        KChoice::Auto { max } => choose_k(&input, 2..=max.min(n / 3).max(2), SCORE_ROWS, seed)?,
-    };
-    let partition = kmeans_sampled(&input, k, seed)?;
-    let centres = kmeans_centres(&input, &partition.labels, k);
-    let soft = soft_assignments(&input, &centres);
-    let confidence = soft
-        .axis_iter(Axis(0))
-        .zip(&partition.labels)
-        .map(|(row, &l)| row[l])
-        .collect();
-    let identity = Network::new(Architecture::Dense, &[input.ncols()], seed, &Device::Cpu)?;
-    let model = save_model(
-        &identity,
-        &to_tensor(&centres, &Device::Cpu)?,
-        projection.as_ref(),
-    )?;
-    Ok(Clustering {
-        k,
-        k_scores,
-        labels: partition.labels.clone(),
-        confidence,
-        soft,
-        codes: input,
-        ae_kmeans: partition.labels.clone(),
-        start: partition.labels.clone(),
-        refined: partition.labels,
-        kept_refinement: false,
-        silhouettes: (0.0, 0.0),
-        effective_clusters: (0.0, 0.0),
-        fine_tuned: false,
-        model,
-        seconds: vec![("quick", clock.elapsed().as_secs_f64())],
-    })
-}
-
-/// Whether a stored model holds quick groups (no learned layers) rather than a
-/// trained autoencoder.
-pub fn is_quick(dims: &[usize]) -> bool {
-    dims.len() < 2
 }
 
 /// Everything a run needs besides the features.
@@ -380,7 +319,7 @@ pub fn effective_clusters(labels: &[usize], k: usize) -> f64 {
 }
 
 /// The mean code of each cluster.
-fn kmeans_centres(codes: &Array2<f32>, labels: &[usize], k: usize) -> Array2<f32> {
+pub(super) fn kmeans_centres(codes: &Array2<f32>, labels: &[usize], k: usize) -> Array2<f32> {
     let mut sums = Array2::<f32>::zeros((k, codes.ncols()));
     let mut counts = vec![0f32; k];
     for (row, &l) in codes.axis_iter(Axis(0)).zip(labels) {
@@ -409,7 +348,7 @@ fn start_from(dims: &[usize], job: &ClusterJob) -> Result<(Network, bool), Clust
     Ok((fresh, false))
 }
 
-fn save_model(
+pub(super) fn save_model(
     ae: &Network,
     centres: &Tensor,
     projection: Option<&Projection>,

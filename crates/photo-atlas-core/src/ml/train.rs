@@ -13,7 +13,6 @@ use rand_xoshiro::Xoshiro256Plus;
 
 use super::dec::{hard_labels, target_distribution};
 use super::learner::{Learner, soft_assignments};
-use super::network::Network;
 use crate::jobs::{CancelToken, Progress};
 
 /// Knobs of both training stages.
@@ -171,16 +170,6 @@ pub fn pretrain(
         progress.set_done(epoch + 1);
     }
     Ok(Ok(last))
-}
-
-/// The codes of all rows, computed in chunks (candle).
-pub fn encode_all(ae: &Network, data: &Tensor) -> Result<Tensor> {
-    let n = data.dim(0)?;
-    let parts = (0..n)
-        .step_by(4096)
-        .map(|s| ae.encode(&data.narrow(0, s, 4096.min(n - s))?))
-        .collect::<Result<Vec<_>>>()?;
-    Tensor::cat(&parts, 0)?.detach().contiguous()
 }
 
 /// Where refinement ended.

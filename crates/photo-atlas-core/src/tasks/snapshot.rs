@@ -254,7 +254,7 @@ impl FolderSnapshot {
     /// Adds the folder's stored content clusters as grid sections.
     pub fn with_clusters(mut self, saved: Option<crate::store::SavedClusters>) -> Self {
         let Some(saved) = saved else { return self };
-        self.content_quick = crate::ml::pipeline::is_quick(&saved.model.dims);
+        self.content_quick = crate::ml::quick::is_quick(&saved.model.dims);
         let mut sections: Vec<(usize, Vec<usize>)> = Vec::new();
         for m in &saved.members {
             let Some(i) = self.index_of(&m.path) else {
