@@ -15,6 +15,7 @@ use candle_core::{Device, Tensor};
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip, s};
 use rayon::prelude::*;
 
+use super::arrays::{to_array1, to_array2};
 use super::autoencoder::Autoencoder;
 
 /// One fully connected layer, `x · w + b`, `w` as (inputs, outputs).
@@ -129,16 +130,6 @@ pub struct DenseCpu {
     /// The encoder's layers, then the decoder's.
     layers: Vec<Layer>,
     adam: Option<Adam>,
-}
-
-fn to_array2(t: &Tensor) -> candle_core::Result<Array2<f32>> {
-    let (r, c) = t.dims2()?;
-    let flat: Vec<f32> = t.to_device(&Device::Cpu)?.flatten_all()?.to_vec1()?;
-    Array2::from_shape_vec((r, c), flat).map_err(|e| candle_core::Error::Msg(e.to_string()))
-}
-
-fn to_array1(t: &Tensor) -> candle_core::Result<Array1<f32>> {
-    Ok(Array1::from_vec(t.to_device(&Device::Cpu)?.to_vec1()?))
 }
 
 impl DenseCpu {
@@ -382,8 +373,7 @@ mod tests {
     }
 
     fn tensor(a: &Array2<f32>) -> Tensor {
-        Tensor::from_vec(a.iter().copied().collect::<Vec<_>>(), a.dim(), &Device::Cpu)
-            .expect("tensor")
+        crate::ml::arrays::to_tensor(a, &Device::Cpu).expect("tensor")
     }
 
     /// The hand gradients equal candle's autograd of the same loss, for the

@@ -7,6 +7,7 @@ use candle_core::{Device, Result, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use ndarray::{Array2, ArrayView2, Axis};
 
+use super::arrays::{to_array2, to_tensor};
 use super::autoencoder::Autoencoder;
 use super::dec::{kl_divergence, soft_assignment};
 use super::dense_cpu::{Clustering, DenseCpu};
@@ -153,16 +154,6 @@ struct CandleLearner {
     centres: Option<Var>,
 }
 
-fn to_tensor(a: &Array2<f32>, device: &Device) -> Result<Tensor> {
-    Tensor::from_vec(a.iter().copied().collect::<Vec<_>>(), a.dim(), device)
-}
-
-fn to_array(t: &Tensor) -> Result<Array2<f32>> {
-    let (r, c) = t.dims2()?;
-    let flat: Vec<f32> = t.flatten_all()?.to_vec1()?;
-    Array2::from_shape_vec((r, c), flat).map_err(|e| candle_core::Error::Msg(e.to_string()))
-}
-
 impl CandleLearner {
     fn new(net: Network, data: &Array2<f32>, device: &Device) -> Result<Self> {
         Ok(Self {
@@ -242,13 +233,13 @@ impl Learner for CandleLearner {
     }
 
     fn codes(&self) -> Result<Array2<f32>> {
-        to_array(&encode_all(&self.net, &self.data)?)
+        to_array2(&encode_all(&self.net, &self.data)?)
     }
 
     fn centres(&self) -> Array2<f32> {
         self.centres
             .as_ref()
-            .and_then(|c| to_array(c.as_tensor()).ok())
+            .and_then(|c| to_array2(c.as_tensor()).ok())
             .unwrap_or_else(|| Array2::zeros((0, 0)))
     }
 

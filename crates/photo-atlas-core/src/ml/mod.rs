@@ -3,6 +3,7 @@
 //! then a denoising autoencoder + IDEC learns clusters on this user's vectors.
 //! Also the quality metrics that `eval` reports.
 
+pub mod arrays;
 pub mod autoencoder;
 pub mod classes;
 pub mod conv_autoencoder;

@@ -11,6 +11,7 @@ use ndarray::{Array2, Axis};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
+use super::arrays::to_tensor;
 use super::kmeans::{KMeansError, choose_k, kmeans_sampled, silhouette};
 use super::learner::{learner, soft_assignments};
 use super::neighbours::{NEIGHBOURS, STEPS, smooth};
@@ -105,11 +106,6 @@ pub const INPUT_MEAN_SQUARE: f32 = 0.1;
 pub fn prepare(features: &Array2<f32>) -> Array2<f32> {
     let scale = (features.ncols() as f32 * INPUT_MEAN_SQUARE).sqrt();
     super::metrics::l2_normalised(features) * scale
-}
-
-pub(super) fn to_tensor(a: &Array2<f32>, device: &Device) -> candle_core::Result<Tensor> {
-    let flat: Vec<f32> = a.iter().copied().collect();
-    Tensor::from_vec(flat, a.dim(), device)
 }
 
 /// What the autoencoder learns from, and the projection that made it.

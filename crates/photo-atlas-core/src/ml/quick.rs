@@ -8,12 +8,13 @@ use std::time::Instant;
 use candle_core::Device;
 use ndarray::{Array2, Axis};
 
+use super::arrays::to_tensor;
 use super::kmeans::{choose_k, kmeans_sampled};
 use super::learner::soft_assignments;
 use super::network::{Architecture, Network};
 use super::pipeline::{
     ClusterError, Clustering, KChoice, LearningInput, SCORE_ROWS, kmeans_centres, learning_input,
-    save_model, to_tensor,
+    save_model,
 };
 
 /// Quick groups, shown within seconds while the autoencoder learns better ones:

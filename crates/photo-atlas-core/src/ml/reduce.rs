@@ -64,8 +64,7 @@ impl Projection {
 
     /// As a tensor, to be stored with the model.
     pub fn to_tensor(&self) -> candle_core::Result<Tensor> {
-        let flat: Vec<f32> = self.basis.iter().copied().collect();
-        Tensor::from_vec(flat, self.basis.dim(), &Device::Cpu)
+        super::arrays::to_tensor(&self.basis, &Device::Cpu)
     }
 
     /// The projection stored with a model, if it has one (models learned before
@@ -74,11 +73,9 @@ impl Projection {
         let Some(t) = tensors.get(TENSOR_NAME) else {
             return Ok(None);
         };
-        let (r, c) = t.dims2()?;
-        let flat: Vec<f32> = t.to_device(&Device::Cpu)?.flatten_all()?.to_vec1()?;
-        let basis = Array2::from_shape_vec((r, c), flat)
-            .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-        Ok(Some(Self { basis }))
+        Ok(Some(Self {
+            basis: super::arrays::to_array2(t)?,
+        }))
     }
 }
 

@@ -5,12 +5,13 @@
 //! report their loss to a shared `jobs::Progress`, and draw every random number
 //! from one seeded generator.
 
-use candle_core::{Device, Result, Tensor};
+use candle_core::{Device, Result};
 use ndarray::{Array2, Axis};
 use rand::Rng;
 use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256Plus;
 
+use super::arrays::{to_array2, to_tensor};
 use super::dec::{hard_labels, target_distribution};
 use super::learner::{Learner, soft_assignments};
 use crate::jobs::{CancelToken, Progress};
@@ -182,20 +183,13 @@ pub struct Refined {
     pub last_change: f64,
 }
 
-fn tensor(a: &Array2<f32>) -> Result<Tensor> {
-    Tensor::from_vec(a.iter().copied().collect::<Vec<_>>(), a.dim(), &Device::Cpu)
-}
-
 /// Hard labels (and their probability) of soft assignments.
 pub fn labels_of(q: &Array2<f32>) -> Result<(Vec<usize>, Vec<f32>)> {
-    hard_labels(&tensor(q)?)
+    hard_labels(&to_tensor(q, &Device::Cpu)?)
 }
 
 fn target_of(q: &Array2<f32>) -> Result<Array2<f32>> {
-    let p = target_distribution(&tensor(q)?)?;
-    let (r, c) = p.dims2()?;
-    Array2::from_shape_vec((r, c), p.flatten_all()?.to_vec1()?)
-        .map_err(|e| candle_core::Error::Msg(e.to_string()))
+    to_array2(&target_distribution(&to_tensor(q, &Device::Cpu)?)?)
 }
 
 /// IDEC: refines the encoder and the cluster centres together.
