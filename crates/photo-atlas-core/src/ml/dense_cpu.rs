@@ -15,7 +15,7 @@ use candle_core::{Device, Tensor};
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip, s};
 use rayon::prelude::*;
 
-use super::arrays::{to_array1, to_array2};
+use super::arrays::{product, to_array1, to_array2};
 use super::autoencoder::Autoencoder;
 
 /// One fully connected layer, `x · w + b`, `w` as (inputs, outputs).
@@ -211,7 +211,7 @@ impl DenseCpu {
     }
 
     fn forward_layer(&self, index: usize, layer: &Layer, x: &Array2<f32>) -> Array2<f32> {
-        let mut z = x.dot(&layer.w) + &layer.b;
+        let mut z = product(x.view(), layer.w.view()) + &layer.b;
         if self.has_relu(index) {
             z.mapv_inplace(|v| v.max(0.0));
         }
@@ -261,10 +261,10 @@ impl DenseCpu {
                 loss += f64::from(c.gamma) * kl;
             }
             let layer = &self.layers[index];
-            let gw = acts[index].t().dot(&grad);
+            let gw = product(acts[index].t(), grad.view());
             let gb = grad.sum_axis(Axis(0));
             if index > 0 {
-                grad = grad.dot(&layer.w.t());
+                grad = product(grad.view(), layer.w.t());
             }
             layers[index] = (gw, gb);
         }

@@ -8,6 +8,7 @@
 use ndarray::{Array2, Axis, s};
 use rayon::prelude::*;
 
+use super::arrays::product;
 use super::metrics::l2_normalised;
 
 /// Neighbours per photo and smoothing steps used by the pipeline.
@@ -23,7 +24,7 @@ pub fn nearest(unit: &Array2<f32>, k: usize) -> Vec<Vec<usize>> {
         .par_iter()
         .flat_map_iter(|&start| {
             let end = (start + 256).min(n);
-            let sims = unit.slice(s![start..end, ..]).dot(&unit.t());
+            let sims = product(unit.slice(s![start..end, ..]), unit.t());
             (start..end)
                 .zip(sims.axis_iter(Axis(0)))
                 .map(|(row, sim)| top_k_except(sim.as_slice().unwrap_or(&[]), k, row))
@@ -85,7 +86,7 @@ fn nearest_pooled(unit: &Array2<f32>, rows: &[usize], k: usize) -> Vec<Vec<usize
     let k = k.min(pool.len().saturating_sub(1));
     rows.par_chunks(256)
         .flat_map_iter(|chunk| {
-            let sims = unit.select(Axis(0), chunk).dot(&candidates.t());
+            let sims = product(unit.select(Axis(0), chunk).view(), candidates.t());
             let pool = &pool;
             chunk
                 .iter()
@@ -166,7 +167,7 @@ fn query_neighbours(
     k: usize,
 ) -> Vec<Vec<usize>> {
     let pool = super::reduce::sampled_rows(library_unit.nrows(), POOL, POOL_SEED);
-    let sims = queries.dot(&library_unit.select(Axis(0), &pool).t());
+    let sims = product(queries.view(), library_unit.select(Axis(0), &pool).t());
     sims.axis_iter(Axis(0))
         .map(|row| {
             let row = row.to_vec();

@@ -17,6 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rayon::prelude::*;
 
+use super::arrays::product;
 use super::metrics::l2_normalised;
 
 /// Dimensions kept.
@@ -57,7 +58,10 @@ impl Projection {
             .into_par_iter()
             .zip(features.axis_chunks_iter(Axis(0), 2048).into_par_iter())
             .for_each(|(mut o, block)| {
-                o.assign(&l2_normalised(&block.to_owned()).dot(&self.basis));
+                o.assign(&product(
+                    l2_normalised(&block.to_owned()).view(),
+                    self.basis.view(),
+                ));
             });
         out
     }
@@ -134,7 +138,7 @@ fn gram(x: &Array2<f32>) -> Array2<f32> {
     let d = x.ncols();
     x.axis_chunks_iter(Axis(0), 2048)
         .into_par_iter()
-        .map(|block| block.t().dot(&block))
+        .map(|block| product(block.t(), block))
         .reduce(|| Array2::zeros((d, d)), |a, b| a + b)
 }
 
