@@ -10,7 +10,9 @@ use super::efficientnet::EfficientNetLite0;
 use super::features::{Extractor, FeatureReport, MlError, extract_features, feature_matrix};
 use super::naming::{NameRule, group_names};
 use super::network::Architecture;
-use super::pipeline::{ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster};
+use super::pipeline::{
+    ClusterError, ClusterJob, Clustering, KChoice, TrainedWeights, cluster_input, learning_input,
+};
 use super::quick::{is_quick, quick_groups};
 use super::stored::StoredModel;
 use super::train::{Stage, TrainConfig};
@@ -153,17 +155,13 @@ pub fn cluster_folder(
     let feature_seconds = clock.elapsed().as_secs_f64();
     let stored = catalog.cluster_model(folder)?;
     let learned = stored.as_ref().is_some_and(|m| !is_quick(&m.dims));
-    if job.quick_first && !learned && job.source == FeatureSource::Backbone {
+    let pixels = job.source == FeatureSource::Pixels;
+    // Made once: the quick groups and the learning start from the same input.
+    let prepared = learning_input(&features.matrix, pixels, job.seed);
+    if job.quick_first && !learned && !pixels {
         progress.start(Stage::QuickGroups, 1);
-        let quick = quick_groups(&features.matrix, job.k, job.seed)?;
-        let names = group_names(
-            &net,
-            &job.device,
-            &features.matrix,
-            &quick.labels,
-            quick.k,
-            NameRule::Concept,
-        )?;
+        let quick = quick_groups(&prepared, job.k, job.seed)?;
+        let names = names_of(&net, job, &features.matrix, &quick)?;
         save(catalog, folder, job, &features.photos, &quick, &names)?;
     }
     let previous = stored
@@ -175,7 +173,7 @@ pub fn cluster_folder(
     let run = ClusterJob {
         k: job.k,
         seed: job.seed,
-        pixels: job.source == FeatureSource::Pixels,
+        pixels,
         architecture: job.architecture,
         config: job.config.clone(),
         previous: previous.as_ref(),
@@ -183,20 +181,10 @@ pub fn cluster_folder(
         cancel,
         progress,
     };
-    let Some(clustering) = cluster(&features.matrix, &run)? else {
+    let Some(clustering) = cluster_input(prepared, &run)? else {
         return Ok(None);
     };
-    let names = match job.source {
-        FeatureSource::Backbone => group_names(
-            &net,
-            &job.device,
-            &features.matrix,
-            &clustering.labels,
-            clustering.k,
-            NameRule::Concept,
-        )?,
-        FeatureSource::Pixels => (1..=clustering.k).map(|i| format!("Group {i}")).collect(),
-    };
+    let names = names_of(&net, job, &features.matrix, &clustering)?;
     save(catalog, folder, job, &features.photos, &clustering, &names)?;
     Ok(Some(FolderOutcome {
         clustering,
@@ -205,6 +193,27 @@ pub fn cluster_folder(
         report: features.report,
         feature_seconds,
     }))
+}
+
+/// Names for the groups: by the WordNet concept their photos' classes share, or
+/// numbered for pixels (no classes).
+fn names_of(
+    net: &EfficientNetLite0,
+    job: &FolderJob,
+    features: &Array2<f32>,
+    c: &Clustering,
+) -> Result<Vec<String>, candle_core::Error> {
+    match job.source {
+        FeatureSource::Backbone => group_names(
+            net,
+            &job.device,
+            features,
+            &c.labels,
+            c.k,
+            NameRule::Concept,
+        ),
+        FeatureSource::Pixels => Ok((1..=c.k).map(|i| format!("Group {i}")).collect()),
+    }
 }
 
 fn save(

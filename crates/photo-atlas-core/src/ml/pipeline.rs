@@ -35,6 +35,19 @@ pub enum KChoice {
 
 impl KChoice {
     pub const AUTO: KChoice = KChoice::Auto { max: 20 };
+
+    /// The k for the rows of `input`, and (k, silhouette) for each k tried.
+    pub fn resolve(
+        self,
+        input: &Array2<f32>,
+        seed: u64,
+    ) -> Result<(usize, Vec<(usize, f64)>), KMeansError> {
+        let n = input.nrows();
+        match self {
+            KChoice::Fixed(k) => Ok((k.clamp(1, n), Vec::new())),
+            KChoice::Auto { max } => choose_k(input, 2..=max.min(n / 3).max(2), SCORE_ROWS, seed),
+        }
+    }
 }
 
 /// Which layers the autoencoder has for an input of `input_dim` values.
@@ -112,6 +125,8 @@ pub fn prepare(features: &Array2<f32>) -> Array2<f32> {
 pub struct LearningInput {
     pub input: Array2<f32>,
     pub projection: Option<Projection>,
+    /// Seconds it took.
+    pub seconds: f64,
 }
 
 /// Network features reduced to `REDUCED_DIM` directions, smoothed over their
@@ -123,17 +138,18 @@ pub struct LearningInput {
 /// input (Fashion-MNIST pixels: final NMI 0.618, against 0.588 when started from
 /// k-means on the codes as the DEC papers do).
 pub fn learning_input(features: &Array2<f32>, pixels: bool, seed: u64) -> LearningInput {
-    if pixels {
-        return LearningInput {
-            input: prepare(features),
-            projection: None,
-        };
-    }
-    let projection = Projection::fit(features, REDUCED_DIM, seed);
-    let unit = unit_rows(features, projection.as_ref());
+    let clock = Instant::now();
+    let (input, projection) = if pixels {
+        (prepare(features), None)
+    } else {
+        let projection = Projection::fit(features, REDUCED_DIM, seed);
+        let unit = unit_rows(features, projection.as_ref());
+        (prepare(&smooth(&unit, NEIGHBOURS, STEPS)), projection)
+    };
     LearningInput {
-        input: prepare(&smooth(&unit, NEIGHBOURS, STEPS)),
+        input,
         projection,
+        seconds: clock.elapsed().as_secs_f64(),
     }
 }
 
@@ -161,15 +177,31 @@ pub fn cluster(
     if n < 3 {
         return Err(ClusterError::TooFew(n));
     }
-    let mut seconds = Vec::new();
+    cluster_input(learning_input(features, job.pixels, job.seed), job)
+}
+
+/// Clusters from an input `learning_input` made (with `job.pixels` and `job.seed`),
+/// for a caller that needed it first too (quick groups); `Ok(None)` when cancelled.
+pub fn cluster_input(
+    prepared: LearningInput,
+    job: &ClusterJob,
+) -> Result<Option<Clustering>, ClusterError> {
+    let LearningInput {
+        input,
+        projection,
+        seconds: input_seconds,
+    } = prepared;
+    let n = input.nrows();
+    if n < 3 {
+        return Err(ClusterError::TooFew(n));
+    }
+    let mut seconds = vec![("input", input_seconds)];
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, seconds: &mut Vec<(&'static str, f64)>| {
         seconds.push((name, clock.elapsed().as_secs_f64()));
         clock = Instant::now();
     };
     let mut rng = Xoshiro256Plus::seed_from_u64(job.seed);
-    let LearningInput { input, projection } = learning_input(features, job.pixels, job.seed);
-    lap("input", &mut seconds);
     let dims = layer_dims(input.ncols(), job.pixels);
     let (ae, fine_tuned) = start_from(&dims, job)?;
     let epochs = if fine_tuned {
@@ -192,10 +224,7 @@ pub fn cluster(
     lap("pretrain", &mut seconds);
     let codes = learner.codes()?;
     job.progress.start(Stage::ChoosingK, 1);
-    let (k, k_scores) = match job.k {
-        KChoice::Fixed(k) => (k.clamp(1, n), Vec::new()),
-        KChoice::Auto { max } => choose_k(&input, 2..=max.min(n / 3).max(2), SCORE_ROWS, job.seed)?,
-    };
+    let (k, k_scores) = job.k.resolve(&input, job.seed)?;
     let on_codes = kmeans_sampled(&codes, k, job.seed)?;
     let (start, centres) = if job.config.init_from_features {
         let on_input = kmeans_sampled(&input, k, job.seed)?;

@@ -6,15 +6,14 @@
 use std::time::Instant;
 
 use candle_core::Device;
-use ndarray::{Array2, Axis};
+use ndarray::Axis;
 
 use super::arrays::to_tensor;
-use super::kmeans::{choose_k, kmeans_sampled};
+use super::kmeans::kmeans_sampled;
 use super::learner::soft_assignments;
 use super::network::{Architecture, Network};
 use super::pipeline::{
-    ClusterError, Clustering, KChoice, LearningInput, SCORE_ROWS, kmeans_centres, learning_input,
-    save_model,
+    ClusterError, Clustering, KChoice, LearningInput, kmeans_centres, save_model,
 };
 
 /// Quick groups, shown within seconds while the autoencoder learns better ones:
@@ -25,23 +24,20 @@ use super::pipeline::{
 /// model. Measured (NMI of these groups): intel-scenes 0.735, flowers 0.281, the
 /// `start` row of `eval`.
 pub fn quick_groups(
-    features: &Array2<f32>,
+    prepared: &LearningInput,
     k: KChoice,
     seed: u64,
 ) -> Result<Clustering, ClusterError> {
-    let n = features.nrows();
+    let input = &prepared.input;
+    let n = input.nrows();
     if n < 3 {
         return Err(ClusterError::TooFew(n));
     }
     let clock = Instant::now();
-    let LearningInput { input, projection } = learning_input(features, false, seed);
-    let (k, k_scores) = match k {
-        KChoice::Fixed(k) => (k.clamp(1, n), Vec::new()),
-        KChoice::Auto { max } => choose_k(&input, 2..=max.min(n / 3).max(2), SCORE_ROWS, seed)?,
-    };
-    let partition = kmeans_sampled(&input, k, seed)?;
-    let centres = kmeans_centres(&input, &partition.labels, k);
-    let soft = soft_assignments(&input, &centres);
+    let (k, k_scores) = k.resolve(input, seed)?;
+    let partition = kmeans_sampled(input, k, seed)?;
+    let centres = kmeans_centres(input, &partition.labels, k);
+    let soft = soft_assignments(input, &centres);
     let confidence = soft
         .axis_iter(Axis(0))
         .zip(&partition.labels)
@@ -51,7 +47,7 @@ pub fn quick_groups(
     let model = save_model(
         &identity,
         &to_tensor(&centres, &Device::Cpu)?,
-        projection.as_ref(),
+        prepared.projection.as_ref(),
     )?;
     Ok(Clustering {
         k,
@@ -59,7 +55,7 @@ pub fn quick_groups(
         labels: partition.labels.clone(),
         confidence,
         soft,
-        codes: input,
+        codes: input.clone(),
         ae_kmeans: partition.labels.clone(),
         start: partition.labels.clone(),
         refined: partition.labels,
@@ -82,8 +78,10 @@ pub fn is_quick(dims: &[usize]) -> bool {
 mod tests {
     use super::*;
     use crate::ml::metrics::accuracy;
+    use crate::ml::pipeline::learning_input;
     use crate::ml::stored::StoredModel;
     use crate::store::SavedModel;
+    use ndarray::Array2;
     use rand::{Rng, SeedableRng};
 
     /// `per` rows in each of 3 groups, 200 non-negative values each (more than are kept).
@@ -99,7 +97,8 @@ mod tests {
     #[test]
     fn quick_groups_find_the_groups_and_are_stored_as_a_model_new_photos_can_join() {
         let (data, truth) = groups(40);
-        let quick = quick_groups(&data, KChoice::Fixed(3), 1).expect("quick groups");
+        let prepared = learning_input(&data, false, 1);
+        let quick = quick_groups(&prepared, KChoice::Fixed(3), 1).expect("quick groups");
         assert!(accuracy(&truth, &quick.labels) > 0.95);
         assert!(is_quick(&quick.model.dims), "{:?}", quick.model.dims);
         assert_eq!(quick.codes.ncols(), super::super::reduce::REDUCED_DIM);
