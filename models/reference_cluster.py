@@ -108,10 +108,22 @@ def choose_k(x, seed):
     return max(k for k, s in scores if s >= top - 0.1 * abs(top))
 
 
+STAGES = []
+
+
+def lap(stage, since):
+    """Records the seconds since `since` for `stage`; returns now."""
+    now = time.perf_counter()
+    STAGES.append(f"{stage}:{now - since:.1f}")
+    return now
+
+
 def learn(features, seed=1):
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
+    clock = time.perf_counter()
     x = smooth(reduce(features, gen), gen) * math.sqrt(REDUCED * 0.1)
+    clock = lap("input", clock)
     n = len(x)
     encoder, decoder = autoencoder([REDUCED, 512, 256, 32])
     params = list(encoder.parameters()) + list(decoder.parameters())
@@ -124,9 +136,11 @@ def learn(features, seed=1):
             opt.zero_grad()
             loss.backward()
             opt.step()
+    clock = lap("pretrain", clock)
     k = choose_k(x, seed)
     fit_rows = sample(n, EPOCH_ROWS, gen)
     start = KMeans(k, n_init=10, random_state=seed).fit(x[fit_rows].numpy()).predict(x.numpy())
+    clock = lap("kmeans", clock)
     with torch.no_grad():
         codes = encoder(x)
     labels = torch.from_numpy(start).long()
@@ -142,6 +156,7 @@ def learn(features, seed=1):
                     q = soft(encoder(x), mu)
                 now = q.argmax(dim=1)
                 if previous is not None and (now != previous).float().mean() < 0.001:
+                    lap("refine", clock)
                     return k, now.numpy()
                 previous, p = now, target(q)
             xb = x[b]
@@ -153,7 +168,9 @@ def learn(features, seed=1):
             opt.step()
             step += 1
     with torch.no_grad():
-        return k, soft(encoder(x), mu).argmax(dim=1).numpy()
+        labels = soft(encoder(x), mu).argmax(dim=1).numpy()
+    lap("refine", clock)
+    return k, labels
 
 
 def main():
@@ -170,7 +187,7 @@ def main():
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     nmi = normalized_mutual_info_score(truth, labels)
-    print(f"seconds={seconds:.2f} peak_mb={peak:.0f} k={k} nmi={nmi:.3f} torch={torch.__version__} threads={torch.get_num_threads()}")
+    print(f"seconds={seconds:.2f} peak_mb={peak:.0f} k={k} nmi={nmi:.3f} stages={','.join(STAGES)} torch={torch.__version__} threads={torch.get_num_threads()}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 //! vectors live) and candle tensors (the networks), in one place.
 
 use candle_core::{Device, Result, Tensor};
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 
 /// A matrix as a tensor on `device`.
 pub fn to_tensor(a: &Array2<f32>, device: &Device) -> Result<Tensor> {
@@ -25,34 +25,48 @@ pub fn to_array1(t: &Tensor) -> Result<Array1<f32>> {
 /// of training and inference it was faster here than ndarray's `dot`
 /// (matrixmultiply), and it takes transposed views as they are, by their strides.
 pub fn product(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
+    let mut out = Array2::<f32>::zeros((a.nrows(), b.ncols()));
+    product_into(a, b, out.view_mut(), false);
+    out
+}
+
+/// `out = a · b`, or `out += a · b` with `accumulate`, into memory already there
+/// (training reuses its buffers from step to step).
+pub fn product_into(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    mut out: ArrayViewMut2<f32>,
+    accumulate: bool,
+) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
     assert_eq!(k, k2, "product of ({m}, {k}) and ({k2}, {n})");
-    let mut out = Array2::<f32>::zeros((m, n));
+    assert_eq!(out.dim(), (m, n), "product into the wrong shape");
     if m == 0 || n == 0 {
-        return out;
+        return;
     }
     let (a_rs, a_cs) = (a.strides()[0], a.strides()[1]);
     let (b_rs, b_cs) = (b.strides()[0], b.strides()[1]);
+    let (o_rs, o_cs) = (out.strides()[0], out.strides()[1]);
     // SAFETY: the pointers and strides are those of the two views (whose elements
-    // gemm only reads, at indices below their shapes) and of `out`, a fresh
-    // standard-layout (m, n) array that nothing else borrows.
+    // gemm only reads, at indices below their shapes) and of `out`, a mutable view
+    // of the right shape that nothing else can borrow while this one is held.
     unsafe {
         gemm::gemm(
             m,
             n,
             k,
             out.as_mut_ptr(),
-            1,
-            n as isize,
-            false,
+            o_cs,
+            o_rs,
+            accumulate,
             a.as_ptr(),
             a_cs,
             a_rs,
             b.as_ptr(),
             b_cs,
             b_rs,
-            0.0,
+            if accumulate { 1.0 } else { 0.0 },
             1.0,
             false,
             false,
@@ -60,7 +74,6 @@ pub fn product(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
             gemm::Parallelism::None,
         );
     }
-    out
 }
 
 #[cfg(test)]
@@ -78,5 +91,11 @@ mod tests {
         assert!(close(&product(a.t(), a.view()), &a.t().dot(&a)));
         assert!(close(&product(b.t(), b.view()), &b.t().dot(&b)));
         assert!(close(&product(a.view(), a.t()), &a.dot(&a.t())));
+        let mut sum = Array2::from_elem((5, 4), 1.0f32);
+        product_into(a.view(), b.view(), sum.view_mut(), true);
+        assert!(close(&sum, &(a.dot(&b) + 1.0)));
+        let mut twice = Array2::from_elem((5, 4), 7.0f32);
+        product_into(a.view(), b.view(), twice.view_mut(), false);
+        assert!(close(&twice, &a.dot(&b)));
     }
 }

@@ -1,120 +1,69 @@
 //! The dense autoencoder trained on the CPU by hand: forward and backward passes
-//! as matrix products (ndarray, over `matrixmultiply`'s SIMD kernels), the IDEC
-//! gradient in its closed form (the DEC paper's, checked against candle's autograd
-//! in the tests), and Adam fused into one pass over each parameter. candle spends
-//! most of a small network's step outside the products (a tensor allocated per
-//! operation, eight per parameter in its AdamW), and split over threads each
-//! product got slower; here a batch is split into one slice per thread, each
-//! slice's gradients computed alone and summed, so more cores mean more slices.
-//! Same recipe, same initial weights and same results as the candle path, which
-//! stays for the GPU and the convolutional network.
+//! as matrix products (the `gemm` crate) into buffers kept from step to step, the
+//! IDEC gradient in its closed form (the DEC paper's, checked against candle's
+//! autograd in the tests), and Adam over one flat parameter vector
+//! (`super::adam`). candle spends most of a small network's step outside the
+//! products (a tensor allocated per operation, eight per parameter in its AdamW),
+//! and split over threads each product got slower; here a batch is split into one
+//! slice per thread, each slice's gradients computed alone and summed, so more
+//! cores mean more slices. Same recipe and initial weights as the candle path,
+//! which stays for the GPU and the convolutional network.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use candle_core::{Device, Tensor};
-use ndarray::{Array1, Array2, ArrayView2, Axis, Zip, s};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, s};
 use rayon::prelude::*;
 
-use super::arrays::{product, to_array1, to_array2};
+use super::adam::Adam;
+use super::arrays::{product_into, to_array1, to_array2};
 use super::autoencoder::Autoencoder;
+use super::elementwise::{fill_rows, relu, relu_gradient, sum_rows};
 
-/// One fully connected layer, `x · w + b`, `w` as (inputs, outputs).
-#[derive(Clone)]
-struct Layer {
-    w: Array2<f32>,
-    b: Array1<f32>,
+/// Where one fully connected layer, `x · w + b` (`w` as (inputs, outputs)), lies
+/// in the flat parameter vector: its weights row-major, then its bias.
+#[derive(Clone, Copy, Debug)]
+struct Slot {
+    at: usize,
+    inputs: usize,
+    outputs: usize,
 }
 
-/// Adam's moments for one layer.
-#[derive(Clone)]
-struct Moments {
-    w: (Array2<f32>, Array2<f32>),
-    b: (Array1<f32>, Array1<f32>),
-}
-
-/// Adam (as candle's AdamW with no weight decay: β 0.9 / 0.999, ε 1e-8).
-struct Adam {
-    lr: f32,
-    t: i32,
-    layers: Vec<Moments>,
-    centres: Option<(Array2<f32>, Array2<f32>)>,
-}
-
-const BETA1: f32 = 0.9;
-const BETA2: f32 = 0.999;
-const EPS: f32 = 1e-8;
-
-impl Adam {
-    fn new(layers: &[Layer], centres: Option<&Array2<f32>>, lr: f64) -> Self {
-        let zeros2 = |a: &Array2<f32>| (Array2::zeros(a.dim()), Array2::zeros(a.dim()));
-        Self {
-            lr: lr as f32,
-            t: 0,
-            layers: layers
-                .iter()
-                .map(|l| Moments {
-                    w: zeros2(&l.w),
-                    b: (Array1::zeros(l.b.len()), Array1::zeros(l.b.len())),
-                })
-                .collect(),
-            centres: centres.map(zeros2),
-        }
+impl Slot {
+    fn weights(self) -> Range<usize> {
+        self.at..self.at + self.inputs * self.outputs
     }
 
-    /// One update of every parameter from its gradient.
-    fn step(&mut self, layers: &mut [Layer], grads: &Gradients, centres: Option<&mut Array2<f32>>) {
-        self.t += 1;
-        let (c1, c2) = (1.0 - BETA1.powi(self.t), 1.0 - BETA2.powi(self.t));
-        let lr = self.lr;
-        let update = |p: &mut f32, m: &mut f32, v: &mut f32, g: f32| {
-            *m = BETA1 * *m + (1.0 - BETA1) * g;
-            *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + EPS);
-        };
-        for ((layer, moments), (gw, gb)) in
-            layers.iter_mut().zip(&mut self.layers).zip(&grads.layers)
-        {
-            Zip::from(&mut layer.w)
-                .and(&mut moments.w.0)
-                .and(&mut moments.w.1)
-                .and(gw)
-                .par_for_each(|p, m, v, &g| update(p, m, v, g));
-            Zip::from(&mut layer.b)
-                .and(&mut moments.b.0)
-                .and(&mut moments.b.1)
-                .and(gb)
-                .for_each(|p, m, v, &g| update(p, m, v, g));
-        }
-        if let (Some(c), Some((m, v)), Some(g)) = (centres, self.centres.as_mut(), &grads.centres) {
-            Zip::from(c)
-                .and(m)
-                .and(v)
-                .and(g)
-                .for_each(|p, m, v, &g| update(p, m, v, g));
-        }
+    fn bias(self) -> Range<usize> {
+        let start = self.weights().end;
+        start..start + self.outputs
+    }
+
+    fn end(self) -> usize {
+        self.bias().end
+    }
+
+    fn w(self, params: &[f32]) -> ArrayView2<'_, f32> {
+        matrix(&params[self.weights()], self.inputs, self.outputs)
     }
 }
 
-/// Gradients of the loss, summed over a batch slice.
-struct Gradients {
-    layers: Vec<(Array2<f32>, Array1<f32>)>,
-    centres: Option<Array2<f32>>,
-    /// The loss summed over the slice's rows (divided by the batch size later).
-    loss: f64,
+/// The values of a view made by `matrix_mut`, in order.
+fn contiguous<'a>(view: &'a mut ArrayViewMut2<f32>) -> &'a mut [f32] {
+    view.as_slice_mut().expect("buffers are row-major")
 }
 
-impl Gradients {
-    fn add(mut self, other: Gradients) -> Gradients {
-        for ((w, b), (ow, ob)) in self.layers.iter_mut().zip(other.layers) {
-            *w += &ow;
-            *b += &ob;
-        }
-        if let (Some(c), Some(oc)) = (self.centres.as_mut(), other.centres) {
-            *c += &oc;
-        }
-        self.loss += other.loss;
-        self
+fn matrix(data: &[f32], rows: usize, cols: usize) -> ArrayView2<'_, f32> {
+    ArrayView2::from_shape((rows, cols), &data[..rows * cols]).expect("a buffer of the right size")
+}
+
+fn matrix_mut(data: &mut Vec<f32>, rows: usize, cols: usize) -> ArrayViewMut2<'_, f32> {
+    if data.len() < rows * cols {
+        data.resize(rows * cols, 0.0);
     }
+    ArrayViewMut2::from_shape((rows, cols), &mut data[..rows * cols])
+        .expect("a buffer of the right size")
 }
 
 /// What the clustering term needs: the batch's targets, its weight γ, the centres.
@@ -124,20 +73,44 @@ pub struct Clustering<'a> {
     pub centres: &'a Array2<f32>,
 }
 
+/// The layers and their parameters (the encoder's layers, then the decoder's).
+struct Net {
+    dims: Vec<usize>,
+    slots: Vec<Slot>,
+    params: Vec<f32>,
+}
+
+/// One thread's buffers for its slice of a batch, kept between steps.
+#[derive(Default)]
+struct Workspace {
+    /// Each layer's output, row-major.
+    outputs: Vec<Vec<f32>>,
+    /// The gradient flowing back, and the next one being made.
+    grad: Vec<f32>,
+    back: Vec<f32>,
+    /// The gradient of every parameter, laid out as the parameters.
+    params: Vec<f32>,
+    /// The gradient of the centres (row-major).
+    centres: Vec<f32>,
+    /// The loss summed over the slice's rows (divided by the batch size later).
+    loss: f64,
+}
+
 /// The dense autoencoder's weights, trained by hand.
 pub struct DenseCpu {
-    dims: Vec<usize>,
-    /// The encoder's layers, then the decoder's.
-    layers: Vec<Layer>,
+    net: Net,
+    work: Vec<Workspace>,
     adam: Option<Adam>,
+    centres_adam: Option<Adam>,
 }
 
 impl DenseCpu {
     /// The weights of `ae` (its initial or stored ones).
     pub fn from_autoencoder(ae: &Autoencoder) -> candle_core::Result<Self> {
         let named = ae.named_tensors();
-        let depth = ae.dims().len() - 1;
-        let mut layers = Vec::with_capacity(2 * depth);
+        let dims = ae.dims().to_vec();
+        let depth = dims.len() - 1;
+        let (mut slots, mut params) = (Vec::with_capacity(2 * depth), Vec::new());
         for side in ["encoder", "decoder"] {
             for i in 0..depth {
                 let get = |what: &str| {
@@ -145,34 +118,45 @@ impl DenseCpu {
                         candle_core::Error::Msg(format!("no {side}.{i}.{what} in the autoencoder"))
                     })
                 };
-                layers.push(Layer {
-                    w: to_array2(get("weight")?)?,
-                    b: to_array1(get("bias")?)?,
-                });
+                let w = to_array2(get("weight")?)?;
+                let slot = Slot {
+                    at: params.len(),
+                    inputs: w.nrows(),
+                    outputs: w.ncols(),
+                };
+                params.extend(w.iter());
+                params.extend(to_array1(get("bias")?)?.iter());
+                debug_assert_eq!(params.len(), slot.end());
+                slots.push(slot);
             }
         }
         Ok(Self {
-            dims: ae.dims().to_vec(),
-            layers,
+            net: Net {
+                dims,
+                slots,
+                params,
+            },
+            work: Vec::new(),
             adam: None,
+            centres_adam: None,
         })
     }
 
     /// The trained weights as named tensors (as `Autoencoder::named_tensors` names them).
     pub fn named_tensors(&self, device: &Device) -> candle_core::Result<HashMap<String, Tensor>> {
-        let depth = self.dims.len() - 1;
+        let depth = self.net.depth();
         let mut out = HashMap::new();
-        for (index, layer) in self.layers.iter().enumerate() {
+        for (index, slot) in self.net.slots.iter().enumerate() {
             let side = if index < depth { "encoder" } else { "decoder" };
             let i = index % depth;
-            let w: Vec<f32> = layer.w.iter().copied().collect();
+            let w = self.net.params[slot.weights()].to_vec();
             out.insert(
                 format!("{side}.{i}.weight"),
-                Tensor::from_vec(w, layer.w.dim(), device)?,
+                Tensor::from_vec(w, (slot.inputs, slot.outputs), device)?,
             );
             out.insert(
                 format!("{side}.{i}.bias"),
-                Tensor::from_vec(layer.b.to_vec(), layer.b.len(), device)?,
+                Tensor::from_vec(self.net.params[slot.bias()].to_vec(), slot.outputs, device)?,
             );
         }
         Ok(out)
@@ -180,99 +164,24 @@ impl DenseCpu {
 
     /// A fresh optimiser (each training stage starts its own, as the candle path does).
     pub fn start_optimiser(&mut self, lr: f64, centres: Option<&Array2<f32>>) {
-        self.adam = Some(Adam::new(&self.layers, centres, lr));
-    }
-
-    fn depth(&self) -> usize {
-        self.dims.len() - 1
-    }
-
-    /// ReLU after every layer but each side's last.
-    fn has_relu(&self, index: usize) -> bool {
-        let depth = self.depth();
-        index % depth != depth - 1
+        self.adam = Some(Adam::new(self.net.params.len(), lr));
+        self.centres_adam = centres.map(|c| Adam::new(c.len(), lr));
     }
 
     /// The codes of `x`'s rows, in parallel blocks.
     pub fn encode(&self, x: ArrayView2<f32>) -> Array2<f32> {
-        let code = self.dims[self.depth()];
-        let mut out = Array2::zeros((x.nrows(), code));
+        let net = &self.net;
+        let depth = net.depth();
+        let mut out = Array2::zeros((x.nrows(), net.dims[depth]));
         out.axis_chunks_iter_mut(Axis(0), 1024)
             .into_par_iter()
             .zip(x.axis_chunks_iter(Axis(0), 1024).into_par_iter())
             .for_each(|(mut o, xb)| {
-                let mut h = xb.to_owned();
-                for (i, layer) in self.layers[..self.depth()].iter().enumerate() {
-                    h = self.forward_layer(i, layer, &h);
-                }
-                o.assign(&h);
+                let mut work = Workspace::default();
+                net.forward(&mut work, xb, depth);
+                o.assign(&matrix(&work.outputs[depth - 1], xb.nrows(), o.ncols()));
             });
         out
-    }
-
-    fn forward_layer(&self, index: usize, layer: &Layer, x: &Array2<f32>) -> Array2<f32> {
-        let mut z = product(x.view(), layer.w.view()) + &layer.b;
-        if self.has_relu(index) {
-            z.mapv_inplace(|v| v.max(0.0));
-        }
-        z
-    }
-
-    /// Gradients of one slice of a batch: `input` the (masked) rows fed in,
-    /// `target` what the output should be, `rows` the batch size (the mean's
-    /// divisor). With `clustering`, IDEC's γ·KL(P‖Q) is added on the codes.
-    fn slice_gradients(
-        &self,
-        input: ArrayView2<f32>,
-        target: ArrayView2<f32>,
-        rows: usize,
-        clustering: Option<&Clustering>,
-        offset: usize,
-    ) -> Gradients {
-        let depth = self.depth();
-        let mut acts = vec![input.to_owned()];
-        for (i, layer) in self.layers.iter().enumerate() {
-            let next = self.forward_layer(i, layer, &acts[i]);
-            acts.push(next);
-        }
-        let out = &acts[2 * depth];
-        let scale = 2.0 / (rows * target.ncols()) as f32;
-        let diff = out - &target;
-        let mut loss = f64::from(diff.iter().map(|d| d * d).sum::<f32>()) / target.ncols() as f64;
-        let mut grad = diff * scale;
-        let mut layers = vec![(Array2::zeros((0, 0)), Array1::zeros(0)); 2 * depth];
-        let mut centres_grad = None;
-        for index in (0..2 * depth).rev() {
-            if self.has_relu(index) {
-                Zip::from(&mut grad)
-                    .and(&acts[index + 1])
-                    .for_each(|g, &a| {
-                        if a <= 0.0 {
-                            *g = 0.0;
-                        }
-                    });
-            }
-            if index == depth - 1
-                && let Some(c) = clustering
-            {
-                let (g_codes, g_centres, kl) = kl_gradients(&acts[depth], c, rows, offset);
-                grad += &g_codes;
-                centres_grad = Some(g_centres);
-                loss += f64::from(c.gamma) * kl;
-            }
-            let layer = &self.layers[index];
-            let gw = product(acts[index].t(), grad.view());
-            let gb = grad.sum_axis(Axis(0));
-            if index > 0 {
-                grad = product(grad.view(), layer.w.t());
-            }
-            layers[index] = (gw, gb);
-        }
-        Gradients {
-            layers,
-            centres: centres_grad,
-            loss,
-        }
     }
 
     /// One Adam step on a batch; returns its mean loss (reconstruction, plus γ·KL
@@ -285,79 +194,189 @@ impl DenseCpu {
         centres: Option<&mut Array2<f32>>,
     ) -> f32 {
         let rows = input.nrows();
+        if rows == 0 {
+            return f32::NAN;
+        }
         let threads = rayon::current_num_threads().max(1);
         let per = rows.div_ceil(threads).max(32);
         let starts: Vec<usize> = (0..rows).step_by(per).collect();
-        let grads = starts
-            .par_iter()
-            .map(|&start| {
-                let end = (start + per).min(rows);
-                self.slice_gradients(
-                    input.slice(s![start..end, ..]),
-                    target.slice(s![start..end, ..]),
-                    rows,
-                    clustering,
-                    start,
-                )
-            })
-            .reduce_with(Gradients::add);
-        let Some(grads) = grads else {
-            return f32::NAN;
-        };
-        if let Some(adam) = self.adam.as_mut() {
-            adam.step(&mut self.layers, &grads, centres);
+        if self.work.len() < starts.len() {
+            self.work.resize_with(starts.len(), Workspace::default);
         }
-        (grads.loss / rows as f64) as f32
+        let net = &self.net;
+        let used = &mut self.work[..starts.len()];
+        used.par_iter_mut().zip(&starts).for_each(|(work, &start)| {
+            let end = (start + per).min(rows);
+            let part = Part {
+                input: input.slice(s![start..end, ..]),
+                target: target.slice(s![start..end, ..]),
+                rows,
+                offset: start,
+            };
+            net.gradients(work, &part, clustering);
+        });
+        let loss: f64 = used.iter().map(|w| w.loss).sum();
+        let (first, rest) = used.split_first_mut().expect("one slice at least");
+        if let Some(adam) = self.adam.as_mut() {
+            let others: Vec<&[f32]> = rest.iter().map(|w| &w.params[..]).collect();
+            adam.step(&mut self.net.params, &mut first.params, &others);
+        }
+        if let (Some(adam), Some(c), Some(_)) = (self.centres_adam.as_mut(), centres, clustering) {
+            let others: Vec<&[f32]> = rest.iter().map(|w| &w.centres[..]).collect();
+            let c = c.as_slice_mut().expect("centres in standard layout");
+            adam.step(c, &mut first.centres, &others);
+        }
+        (loss / rows as f64) as f32
     }
 }
 
-/// The gradients of the clustering term γ·KL(P‖Q), the mean over the `rows` of a
-/// batch, with respect to a slice's codes `z` and the centres (the DEC paper's
-/// closed form), and the slice's KL summed over its rows. `offset`: where the
-/// slice starts in the batch (its rows of P).
-fn kl_gradients(
-    z: &Array2<f32>,
-    c: &Clustering,
+/// One thread's slice of a batch: `input` the (masked) rows fed in, `target` what
+/// the output should be, `rows` the batch size (the mean's divisor), `offset`
+/// where the slice starts in the batch (its rows of P).
+struct Part<'a> {
+    input: ArrayView2<'a, f32>,
+    target: ArrayView2<'a, f32>,
     rows: usize,
     offset: usize,
-) -> (Array2<f32>, Array2<f32>, f64) {
+}
+
+impl Net {
+    fn depth(&self) -> usize {
+        self.dims.len() - 1
+    }
+
+    /// ReLU after every layer but each side's last.
+    fn has_relu(&self, index: usize) -> bool {
+        let depth = self.depth();
+        index % depth != depth - 1
+    }
+
+    /// The first `layers` layers on `x`, their outputs left in `work.outputs`.
+    fn forward(&self, work: &mut Workspace, x: ArrayView2<f32>, layers: usize) {
+        let n = x.nrows();
+        work.outputs
+            .resize_with(work.outputs.len().max(layers), Vec::new);
+        for (i, slot) in self.slots[..layers].iter().enumerate() {
+            let (before, after) = work.outputs.split_at_mut(i);
+            let x = match before.last() {
+                Some(prev) => matrix(prev, n, self.slots[i - 1].outputs),
+                None => x.view(),
+            };
+            let mut out = matrix_mut(&mut after[0], n, slot.outputs);
+            fill_rows(contiguous(&mut out), &self.params[slot.bias()]);
+            product_into(x, slot.w(&self.params), out.view_mut(), true);
+            if self.has_relu(i) {
+                relu(contiguous(&mut out));
+            }
+        }
+    }
+
+    /// The gradients of one slice of a batch, left in `work`. With `clustering`,
+    /// IDEC's γ·KL(P‖Q) is added on the codes.
+    fn gradients(&self, work: &mut Workspace, part: &Part, clustering: Option<&Clustering>) {
+        let depth = self.depth();
+        let n = part.input.nrows();
+        self.forward(work, part.input, 2 * depth);
+        work.params.resize(self.params.len(), 0.0);
+        let width = part.target.ncols();
+        let scale = 2.0 / (part.rows * width) as f32;
+        let mut squares = 0.0f32;
+        {
+            let out = matrix(&work.outputs[2 * depth - 1], n, width);
+            let mut grad = matrix_mut(&mut work.grad, n, width);
+            ndarray::Zip::from(&mut grad)
+                .and(&out)
+                .and(&part.target)
+                .for_each(|g, &o, &t| {
+                    let d = o - t;
+                    squares += d * d;
+                    *g = d * scale;
+                });
+        }
+        work.loss = f64::from(squares) / width as f64;
+        for index in (0..2 * depth).rev() {
+            let slot = self.slots[index];
+            let mut grad = matrix_mut(&mut work.grad, n, slot.outputs);
+            if self.has_relu(index) {
+                relu_gradient(
+                    contiguous(&mut grad),
+                    &work.outputs[index][..n * slot.outputs],
+                );
+            }
+            if index == depth - 1
+                && let Some(c) = clustering
+            {
+                let codes = matrix(&work.outputs[index], n, slot.outputs);
+                work.centres.resize(c.centres.len(), 0.0);
+                let kl = kl_gradients(codes, c, part, grad.view_mut(), &mut work.centres);
+                work.loss += f64::from(c.gamma) * kl;
+            }
+            let input = match index {
+                0 => part.input.view(),
+                _ => matrix(&work.outputs[index - 1], n, slot.inputs),
+            };
+            let (gw, gb) =
+                work.params[slot.at..slot.end()].split_at_mut(slot.inputs * slot.outputs);
+            let gw = ArrayViewMut2::from_shape((slot.inputs, slot.outputs), gw).expect("weights");
+            product_into(input.t(), grad.view(), gw, false);
+            sum_rows(gb, contiguous(&mut grad));
+            if index > 0 {
+                let back = matrix_mut(&mut work.back, n, slot.inputs);
+                product_into(grad.view(), slot.w(&self.params).t(), back, false);
+                std::mem::swap(&mut work.grad, &mut work.back);
+            }
+        }
+    }
+}
+
+/// Adds the gradients of the clustering term γ·KL(P‖Q), the mean over the batch's
+/// rows, with respect to a slice's codes `z` (to `gz`) and the centres (written
+/// to `gc`, row-major), the DEC paper's closed form; returns the slice's KL
+/// summed over its rows.
+fn kl_gradients(
+    z: ArrayView2<f32>,
+    c: &Clustering,
+    part: &Part,
+    mut gz: ArrayViewMut2<f32>,
+    gc: &mut [f32],
+) -> f64 {
     let (n, k) = (z.nrows(), c.centres.nrows());
-    let mut gz = Array2::zeros(z.dim());
-    let mut gc = Array2::zeros(c.centres.dim());
+    let d = z.ncols();
+    gc.fill(0.0);
     let mut kl = 0.0f64;
-    let scale = 2.0 * c.gamma / rows as f32;
+    let scale = 2.0 * c.gamma / part.rows as f32;
     let mut kernel = vec![0f32; k];
     for i in 0..n {
         let zi = z.row(i);
         for (j, kj) in kernel.iter_mut().enumerate() {
-            let d: f32 = zi
+            let dist: f32 = zi
                 .iter()
                 .zip(c.centres.row(j))
                 .map(|(a, b)| (a - b) * (a - b))
                 .sum();
-            *kj = 1.0 / (1.0 + d);
+            *kj = 1.0 / (1.0 + dist);
         }
         let total: f32 = kernel.iter().sum();
+        let mut gzi = gz.row_mut(i);
         for (j, &kj) in kernel.iter().enumerate() {
             let q = kj / total;
-            let p = c.p[[offset + i, j]];
+            let p = c.p[[part.offset + i, j]];
             if p > 0.0 {
                 kl += f64::from(p) * (f64::from(p.max(1e-12)).ln() - f64::from(q.max(1e-12)).ln());
             }
             let w = scale * kj * (p - q);
-            for (((g, &a), &b), gcv) in gz
-                .row_mut(i)
+            for (((g, &a), &b), gcv) in gzi
                 .iter_mut()
                 .zip(zi)
                 .zip(c.centres.row(j))
-                .zip(gc.row_mut(j).iter_mut())
+                .zip(gc[j * d..(j + 1) * d].iter_mut())
             {
                 *g += w * (a - b);
                 *gcv -= w * (a - b);
             }
         }
     }
-    (gz, gc, kl)
+    kl
 }
 
 #[cfg(test)]
@@ -413,25 +432,24 @@ mod tests {
                 centres: &centres,
             };
             // Two slices, as two threads would split the batch.
-            let grads = hand
-                .slice_gradients(
-                    x.slice(s![..3, ..]),
-                    x.slice(s![..3, ..]),
-                    7,
-                    with_kl.then_some(&clustering),
-                    0,
-                )
-                .add(hand.slice_gradients(
-                    x.slice(s![3.., ..]),
-                    x.slice(s![3.., ..]),
-                    7,
-                    with_kl.then_some(&clustering),
-                    3,
-                ));
+            let slice = |range: std::ops::Range<usize>| {
+                let mut work = Workspace::default();
+                let part = Part {
+                    input: x.slice(s![range.clone(), ..]),
+                    target: x.slice(s![range.clone(), ..]),
+                    rows: 7,
+                    offset: range.start,
+                };
+                hand.net
+                    .gradients(&mut work, &part, with_kl.then_some(&clustering));
+                work
+            };
+            let (a, b) = (slice(0..3), slice(3..7));
+            let sum: Vec<f32> = a.params.iter().zip(&b.params).map(|(p, q)| p + q).collect();
             let expected_loss: f32 = loss.to_scalar().expect("loss");
-            assert!(((grads.loss / 7.0) as f32 - expected_loss).abs() < 1e-5);
+            assert!((((a.loss + b.loss) / 7.0) as f32 - expected_loss).abs() < 1e-5);
             let named = ae.named_tensors();
-            for (index, (gw, gb)) in grads.layers.iter().enumerate() {
+            for (index, slot) in hand.net.slots.iter().enumerate() {
                 let (side, i) = if index < 2 {
                     ("encoder", index)
                 } else {
@@ -441,17 +459,19 @@ mod tests {
                 let b = named[&format!("{side}.{i}.bias")].clone();
                 let want_w = to_array2(autograd.get(&w).expect("grad w")).expect("w");
                 let want_b = to_array1(autograd.get(&b).expect("grad b")).expect("b");
-                let worst = (&want_w - gw)
-                    .iter()
-                    .chain((&want_b - gb).iter())
-                    .fold(0f32, |m, v| m.max(v.abs()));
+                let want = want_w.iter().chain(want_b.iter());
+                let got = sum[slot.weights()].iter().chain(&sum[slot.bias()]);
+                let worst = want.zip(got).fold(0f32, |m, (p, q)| m.max((p - q).abs()));
                 assert!(worst < 1e-5, "{side}.{i}, kl {with_kl}: off by {worst}");
             }
             if with_kl {
                 let want =
                     to_array2(autograd.get(centres_var.as_tensor()).expect("grad c")).expect("c");
-                let got = grads.centres.as_ref().expect("centre gradients");
-                let worst = (&want - got).iter().fold(0f32, |m, v| m.max(v.abs()));
+                let got = a.centres.iter().zip(&b.centres).map(|(p, q)| p + q);
+                let worst = want
+                    .iter()
+                    .zip(got)
+                    .fold(0f32, |m, (p, q)| m.max((p - q).abs()));
                 assert!(worst < 1e-5, "centres off by {worst}");
             }
         }

@@ -1,15 +1,12 @@
-//! k-means (linfa-clustering, seeded k-means++ with restarts), the silhouette score,
+//! k-means (seeded k-means++ with restarts, `super::lloyd`), the silhouette score,
 //! and choosing the number of clusters by silhouette on a subsample. DEC starts from
 //! k-means on the autoencoder's codes, and `eval` compares against k-means on the
 //! raw features, so both go through the same function here.
 
-use linfa::DatasetBase;
-use linfa::traits::{Fit, Predict};
-use linfa_clustering::KMeans;
-use ndarray::{Array2, Axis};
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256Plus;
+use ndarray::{Array2, Axis, s};
 use rayon::prelude::*;
+
+use super::lloyd::{Stopping, assign, best_of, row_norms};
 
 /// A partition and its centres.
 #[derive(Debug, Clone)]
@@ -45,19 +42,14 @@ pub fn kmeans_sampled(data: &Array2<f32>, k: usize, seed: u64) -> Result<Partiti
     })
 }
 
-/// The index of each row's nearest centre (Euclidean).
+/// The index of each row's nearest centre (Euclidean), in parallel blocks.
 pub fn nearest_centres(data: &Array2<f32>, centres: &Array2<f32>) -> Vec<usize> {
-    let norms: Vec<f32> = centres.rows().into_iter().map(|c| c.dot(&c)).collect();
-    let cross = data.dot(&centres.t());
-    cross
-        .axis_iter(Axis(0))
-        .map(|row| {
-            row.iter()
-                .zip(&norms)
-                .map(|(x, n)| n - 2.0 * x)
-                .enumerate()
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map_or(0, |(j, _)| j)
+    let blocks: Vec<usize> = (0..data.nrows()).step_by(4096).collect();
+    blocks
+        .into_par_iter()
+        .flat_map_iter(|start| {
+            let block = data.slice(s![start..(start + 4096).min(data.nrows()), ..]);
+            assign(block, &row_norms(block), centres).0
         })
         .collect()
 }
@@ -69,24 +61,22 @@ fn kmeans_runs(
     seed: u64,
     runs: usize,
 ) -> Result<Partition, KMeansError> {
-    let k = k.clamp(1, data.nrows().max(1));
-    let dataset = DatasetBase::from(data.clone());
-    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
-        .n_runs(runs.max(1))
-        .max_n_iterations(300)
-        .tolerance(1e-4)
-        .fit(&dataset)
-        .map_err(|e| KMeansError(e.to_string()))?;
-    let labels = model.predict(data).to_vec();
+    if data.nrows() == 0 {
+        return Err(KMeansError("no rows to cluster".into()));
+    }
+    if data.iter().any(|v| !v.is_finite()) {
+        return Err(KMeansError("a value that is not a number".into()));
+    }
+    let fit = best_of(data.view(), k, seed, runs, Stopping::default());
     Ok(Partition {
-        labels,
-        centroids: model.centroids().clone(),
+        labels: fit.labels,
+        centroids: fit.centres,
     })
 }
 
 /// Pairwise Euclidean distances between the rows.
 fn distances(data: &Array2<f32>) -> Array2<f32> {
-    let gram = data.dot(&data.t());
+    let gram = super::arrays::product(data.view(), data.t());
     let norms: Vec<f32> = gram.diag().to_vec();
     Array2::from_shape_fn((data.nrows(), data.nrows()), |(i, j)| {
         (norms[i] + norms[j] - 2.0 * gram[[i, j]]).max(0.0).sqrt()
@@ -171,7 +161,9 @@ pub fn choose_k(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
     use rand_distr::{Distribution, Normal};
+    use rand_xoshiro::Xoshiro256Plus;
 
     /// `k` well separated blobs of `per` points in 5 dimensions.
     fn blobs(k: usize, per: usize, seed: u64) -> (Array2<f32>, Vec<usize>) {

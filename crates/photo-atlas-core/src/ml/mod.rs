@@ -3,6 +3,7 @@
 //! then a denoising autoencoder + IDEC learns clusters on this user's vectors.
 //! Also the quality metrics that `eval` reports.
 
+mod adam;
 pub mod arrays;
 pub mod autoencoder;
 pub mod classes;
@@ -12,11 +13,13 @@ pub mod dense_cpu;
 pub mod device;
 pub mod efficientnet;
 mod efficientnet_cpu;
+mod elementwise;
 pub mod features;
 pub mod join;
 pub mod kmeans;
 pub mod learn;
 pub mod learner;
+mod lloyd;
 pub mod metrics;
 pub mod naming;
 pub mod neighbours;

@@ -1,0 +1,233 @@
+//! Lloyd's k-means with k-means++ seeding, its distances as one matrix product a
+//! pass (‖x‖² − 2·x·c + ‖c‖², through `super::arrays::product`), restarts run in
+//! parallel. linfa-clustering's k-means, used before, measured every row against
+//! every centre one pair at a time: at 20,000 photos its k-means stage took 2.8 s
+//! of a 17 s learning run, most of it there.
+
+use ndarray::{Array2, ArrayView2, Axis};
+use rand::{Rng, SeedableRng};
+use rand_xoshiro::Xoshiro256Plus;
+use rayon::prelude::*;
+
+use super::arrays::product;
+
+/// How a run stops: after `max_iterations`, or once the centres moved (squared,
+/// summed) by less than `tolerance` times the data's mean variance per column,
+/// as scikit-learn's `KMeans` does.
+#[derive(Debug, Clone, Copy)]
+pub struct Stopping {
+    pub max_iterations: usize,
+    pub tolerance: f64,
+}
+
+impl Default for Stopping {
+    fn default() -> Self {
+        Self {
+            max_iterations: 300,
+            tolerance: 1e-4,
+        }
+    }
+}
+
+/// One run's result: centres (k, d), each row's centre, and the inertia (the sum
+/// of squared distances to the centres).
+#[derive(Debug, Clone)]
+pub struct Fit {
+    pub centres: Array2<f32>,
+    pub labels: Vec<usize>,
+    pub inertia: f64,
+}
+
+/// The best (lowest inertia) of `runs` runs of k-means on `data`'s rows, each
+/// seeded from `seed` and its number, so the result depends on nothing else.
+/// `k` is at least 1 and at most the number of rows.
+pub fn best_of(data: ArrayView2<f32>, k: usize, seed: u64, runs: usize, stop: Stopping) -> Fit {
+    let k = k.clamp(1, data.nrows().max(1));
+    let norms = row_norms(data);
+    let threshold = stop.tolerance * mean_variance(data);
+    (0..runs.max(1) as u64)
+        .into_par_iter()
+        .map(|run| {
+            let mut rng =
+                Xoshiro256Plus::seed_from_u64(seed ^ run.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let centres = plus_plus(data, &norms, k, &mut rng);
+            lloyd(data, &norms, centres, threshold, stop.max_iterations)
+        })
+        .reduce_with(|a, b| if b.inertia < a.inertia { b } else { a })
+        .expect("one run at least")
+}
+
+/// Each row's nearest centre and the squared distance to it, from the products.
+pub fn assign(
+    data: ArrayView2<f32>,
+    norms: &[f32],
+    centres: &Array2<f32>,
+) -> (Vec<usize>, Vec<f32>) {
+    let centre_norms = row_norms(centres.view());
+    let cross = product(data, centres.t());
+    cross
+        .axis_iter(Axis(0))
+        .zip(norms)
+        .map(|(row, &x)| {
+            let (j, d) = row
+                .iter()
+                .zip(&centre_norms)
+                .map(|(&xc, &c)| c - 2.0 * xc)
+                .enumerate()
+                .fold(
+                    (0, f32::INFINITY),
+                    |best, (j, d)| if d < best.1 { (j, d) } else { best },
+                );
+            (j, (d + x).max(0.0))
+        })
+        .unzip()
+}
+
+/// Squared lengths of the rows.
+pub fn row_norms(data: ArrayView2<f32>) -> Vec<f32> {
+    data.rows().into_iter().map(|r| r.dot(&r)).collect()
+}
+
+fn mean_variance(data: ArrayView2<f32>) -> f64 {
+    let n = data.nrows().max(1) as f64;
+    let mut total = 0.0;
+    for column in data.columns() {
+        let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+        total += column
+            .iter()
+            .map(|&v| (f64::from(v) - mean).powi(2))
+            .sum::<f64>()
+            / n;
+    }
+    total / data.ncols().max(1) as f64
+}
+
+/// k-means++: the first centre a random row, each next one a row drawn with
+/// probability proportional to its squared distance to the nearest centre so far.
+fn plus_plus(
+    data: ArrayView2<f32>,
+    norms: &[f32],
+    k: usize,
+    rng: &mut Xoshiro256Plus,
+) -> Array2<f32> {
+    let n = data.nrows();
+    let mut centres = Array2::zeros((k, data.ncols()));
+    let first = rng.gen_range(0..n);
+    centres.row_mut(0).assign(&data.row(first));
+    let mut nearest = vec![f32::INFINITY; n];
+    for c in 1..k {
+        let latest = centres.slice(ndarray::s![c - 1..c, ..]).to_owned();
+        let (_, d) = assign(data, norms, &latest);
+        for (best, d) in nearest.iter_mut().zip(d) {
+            *best = best.min(d);
+        }
+        let total: f64 = nearest.iter().map(|&d| f64::from(d)).sum();
+        let pick = if total > 0.0 {
+            let mut target = rng.gen_range(0.0..total);
+            nearest
+                .iter()
+                .position(|&d| {
+                    target -= f64::from(d);
+                    target < 0.0
+                })
+                .unwrap_or(n - 1)
+        } else {
+            rng.gen_range(0..n) // every row on a centre already
+        };
+        centres.row_mut(c).assign(&data.row(pick));
+    }
+    centres
+}
+
+/// Lloyd's iterations from `centres` until they settle.
+fn lloyd(
+    data: ArrayView2<f32>,
+    norms: &[f32],
+    mut centres: Array2<f32>,
+    threshold: f64,
+    max_iterations: usize,
+) -> Fit {
+    let mut iteration = 0;
+    loop {
+        let (labels, distances) = assign(data, norms, &centres);
+        iteration += 1;
+        let moved = means(data, &labels, &distances, &mut centres);
+        if moved <= threshold || iteration >= max_iterations {
+            let (labels, distances) = assign(data, norms, &centres);
+            let inertia = distances.iter().map(|&d| f64::from(d)).sum();
+            return Fit {
+                centres,
+                labels,
+                inertia,
+            };
+        }
+    }
+}
+
+/// Moves each centre to the mean of its rows (an empty cluster takes the row
+/// farthest from its centre); returns how far the centres moved, squared and summed.
+fn means(
+    data: ArrayView2<f32>,
+    labels: &[usize],
+    distances: &[f32],
+    centres: &mut Array2<f32>,
+) -> f64 {
+    let (k, d) = centres.dim();
+    let mut sums = Array2::<f64>::zeros((k, d));
+    let mut counts = vec![0usize; k];
+    for (row, &l) in data.rows().into_iter().zip(labels) {
+        counts[l] += 1;
+        for (s, &v) in sums.row_mut(l).iter_mut().zip(row) {
+            *s += f64::from(v);
+        }
+    }
+    let mut taken = vec![false; data.nrows()];
+    let mut moved = 0.0;
+    for (j, &count) in counts.iter().enumerate() {
+        let new: Vec<f32> = if count > 0 {
+            sums.row(j)
+                .iter()
+                .map(|&s| (s / count as f64) as f32)
+                .collect()
+        } else {
+            let far = (0..data.nrows())
+                .filter(|&i| !taken[i])
+                .max_by(|&a, &b| distances[a].total_cmp(&distances[b]))
+                .unwrap_or(0);
+            taken[far] = true;
+            data.row(far).to_vec()
+        };
+        for (c, v) in centres.row_mut(j).iter_mut().zip(new) {
+            moved += f64::from(*c - v).powi(2);
+            *c = v;
+        }
+    }
+    moved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_obvious_groups_are_found_with_their_means_and_inertia() {
+        let data = ndarray::array![[0.0f32, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]];
+        let fit = best_of(data.view(), 2, 1, 3, Stopping::default());
+        assert_eq!(fit.labels[0], fit.labels[1]);
+        assert_eq!(fit.labels[2], fit.labels[3]);
+        assert_ne!(fit.labels[0], fit.labels[2]);
+        let left = fit.centres.row(fit.labels[0]);
+        assert!((left[0] - 0.0).abs() < 1e-6 && (left[1] - 0.5).abs() < 1e-6);
+        assert!((fit.inertia - 1.0).abs() < 1e-5, "{}", fit.inertia);
+    }
+
+    #[test]
+    fn an_empty_cluster_takes_the_farthest_row() {
+        let data = ndarray::array![[0.0f32], [1.0], [9.0]];
+        let mut centres = ndarray::array![[0.5f32], [100.0]];
+        let labels = vec![0, 0, 0];
+        let distances = vec![0.25, 0.25, 72.25];
+        means(data.view(), &labels, &distances, &mut centres);
+        assert_eq!(centres[[1, 0]], 9.0);
+    }
+}
