@@ -35,8 +35,33 @@ pub fn product(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
 pub fn product_into(
     a: ArrayView2<f32>,
     b: ArrayView2<f32>,
+    out: ArrayViewMut2<f32>,
+    accumulate: bool,
+) {
+    gemm_into(a, b, out, accumulate, gemm::Parallelism::None);
+}
+
+/// `a · b` with every thread of the pool on it: for the few large products
+/// (the subspace iterations of `super::reduce`) that nothing else runs beside.
+pub fn product_parallel(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
+    let mut out = Array2::<f32>::zeros((a.nrows(), b.ncols()));
+    let threads = rayon::current_num_threads().max(1);
+    gemm_into(
+        a,
+        b,
+        out.view_mut(),
+        false,
+        gemm::Parallelism::Rayon(threads),
+    );
+    out
+}
+
+fn gemm_into(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
     mut out: ArrayViewMut2<f32>,
     accumulate: bool,
+    parallelism: gemm::Parallelism,
 ) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
@@ -71,7 +96,7 @@ pub fn product_into(
             false,
             false,
             false,
-            gemm::Parallelism::None,
+            parallelism,
         );
     }
 }

@@ -20,6 +20,7 @@ use super::adam::Adam;
 use super::arrays::{product_into, to_array1, to_array2};
 use super::autoencoder::Autoencoder;
 use super::elementwise::{fill_rows, relu, relu_gradient, sum_rows};
+use super::noise::Noise;
 
 /// Where one fully connected layer, `x · w + b` (`w` as (inputs, outputs)), lies
 /// in the flat parameter vector: its weights row-major, then its bias.
@@ -85,6 +86,8 @@ struct Net {
 struct Workspace {
     /// Each layer's output, row-major.
     outputs: Vec<Vec<f32>>,
+    /// The slice's rows as fed in, when they are masked.
+    input: Vec<f32>,
     /// The gradient flowing back, and the next one being made.
     grad: Vec<f32>,
     back: Vec<f32>,
@@ -184,16 +187,17 @@ impl DenseCpu {
         out
     }
 
-    /// One Adam step on a batch; returns its mean loss (reconstruction, plus γ·KL
+    /// One Adam step on a batch `x` (masked by `noise` on the way in, when there is
+    /// noise, and reconstructed); returns its mean loss (reconstruction, plus γ·KL
     /// with `clustering`). `centres` are updated with the clustering term.
     pub fn step(
         &mut self,
-        input: ArrayView2<f32>,
-        target: ArrayView2<f32>,
+        x: ArrayView2<f32>,
+        noise: Option<&Noise>,
         clustering: Option<&Clustering>,
         centres: Option<&mut Array2<f32>>,
     ) -> f32 {
-        let rows = input.nrows();
+        let rows = x.nrows();
         if rows == 0 {
             return f32::NAN;
         }
@@ -208,8 +212,8 @@ impl DenseCpu {
         used.par_iter_mut().zip(&starts).for_each(|(work, &start)| {
             let end = (start + per).min(rows);
             let part = Part {
-                input: input.slice(s![start..end, ..]),
-                target: target.slice(s![start..end, ..]),
+                x: x.slice(s![start..end, ..]),
+                noise,
                 rows,
                 offset: start,
             };
@@ -230,12 +234,13 @@ impl DenseCpu {
     }
 }
 
-/// One thread's slice of a batch: `input` the (masked) rows fed in, `target` what
-/// the output should be, `rows` the batch size (the mean's divisor), `offset`
-/// where the slice starts in the batch (its rows of P).
+/// One thread's slice of a batch: `x` its rows, what the output should be, fed
+/// in masked by `noise` when there is noise; `rows` the batch size (the mean's
+/// divisor), `offset` where the slice starts in the batch (its rows of P, and
+/// the row numbers its masks are drawn for).
 struct Part<'a> {
-    input: ArrayView2<'a, f32>,
-    target: ArrayView2<'a, f32>,
+    x: ArrayView2<'a, f32>,
+    noise: Option<&'a Noise>,
     rows: usize,
     offset: usize,
 }
@@ -274,11 +279,36 @@ impl Net {
     /// The gradients of one slice of a batch, left in `work`. With `clustering`,
     /// IDEC's γ·KL(P‖Q) is added on the codes.
     fn gradients(&self, work: &mut Workspace, part: &Part, clustering: Option<&Clustering>) {
+        let n = part.x.nrows();
+        let mut masked = std::mem::take(&mut work.input);
+        let input = match part.noise {
+            Some(noise) => {
+                let mut rows = matrix_mut(&mut masked, n, part.x.ncols());
+                rows.assign(&part.x);
+                for (i, row) in rows.rows_mut().into_iter().enumerate() {
+                    noise.apply(row.into_slice().expect("rows in order"), part.offset + i);
+                }
+                matrix(&masked, n, part.x.ncols())
+            }
+            None => part.x.view(),
+        };
+        self.gradients_of(work, input, part, clustering);
+        work.input = masked;
+    }
+
+    /// `gradients`, on `input` (the slice's rows as fed in).
+    fn gradients_of(
+        &self,
+        work: &mut Workspace,
+        input: ArrayView2<f32>,
+        part: &Part,
+        clustering: Option<&Clustering>,
+    ) {
         let depth = self.depth();
-        let n = part.input.nrows();
-        self.forward(work, part.input, 2 * depth);
+        let n = input.nrows();
+        self.forward(work, input, 2 * depth);
         work.params.resize(self.params.len(), 0.0);
-        let width = part.target.ncols();
+        let width = part.x.ncols();
         let scale = 2.0 / (part.rows * width) as f32;
         let mut squares = 0.0f32;
         {
@@ -286,7 +316,7 @@ impl Net {
             let mut grad = matrix_mut(&mut work.grad, n, width);
             ndarray::Zip::from(&mut grad)
                 .and(&out)
-                .and(&part.target)
+                .and(&part.x)
                 .for_each(|g, &o, &t| {
                     let d = o - t;
                     squares += d * d;
@@ -312,7 +342,7 @@ impl Net {
                 work.loss += f64::from(c.gamma) * kl;
             }
             let input = match index {
-                0 => part.input.view(),
+                0 => input.view(),
                 _ => matrix(&work.outputs[index - 1], n, slot.inputs),
             };
             let (gw, gb) =
@@ -435,8 +465,8 @@ mod tests {
             let slice = |range: std::ops::Range<usize>| {
                 let mut work = Workspace::default();
                 let part = Part {
-                    input: x.slice(s![range.clone(), ..]),
-                    target: x.slice(s![range.clone(), ..]),
+                    x: x.slice(s![range.clone(), ..]),
+                    noise: None,
                     rows: 7,
                     offset: range.start,
                 };
@@ -495,10 +525,10 @@ mod tests {
             .fold(0f32, |m, v| m.max(v.abs()));
         assert!(worst < 1e-5, "{worst}");
         hand.start_optimiser(1e-2, None);
-        let first = hand.step(x.view(), x.view(), None, None);
+        let first = hand.step(x.view(), None, None, None);
         let mut last = first;
         for _ in 0..200 {
-            last = hand.step(x.view(), x.view(), None, None);
+            last = hand.step(x.view(), None, None, None);
         }
         assert!(last < 0.5 * first, "{first} -> {last}");
     }

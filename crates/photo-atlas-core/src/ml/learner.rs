@@ -12,6 +12,7 @@ use super::autoencoder::Autoencoder;
 use super::dec::{kl_divergence, soft_assignment};
 use super::dense_cpu::{Clustering, DenseCpu};
 use super::network::Network;
+use super::noise::Noise;
 
 /// A network being trained on a fixed set of rows.
 pub trait Learner {
@@ -19,9 +20,9 @@ pub trait Learner {
     fn shape(&self) -> (usize, usize);
     /// A fresh optimiser over the network's weights.
     fn start_pretraining(&mut self, lr: f64) -> Result<()>;
-    /// One denoising step on the rows `batch`, their values multiplied by `mask`
-    /// (row-major, as many as the rows' values); the batch's mean loss.
-    fn pretrain_step(&mut self, batch: &[u32], mask: Option<Vec<f32>>) -> Result<f32>;
+    /// One denoising step on the rows `batch`, masked by `noise` (their row
+    /// numbers in the batch drawing the masks); the batch's mean loss.
+    fn pretrain_step(&mut self, batch: &[u32], noise: Option<Noise>) -> Result<f32>;
     /// A fresh optimiser over the weights and the cluster centres.
     fn start_refining(&mut self, centres: &Array2<f32>, lr: f64) -> Result<()>;
     /// One IDEC step on `batch`, `p` its rows of the target; the batch's mean loss.
@@ -95,17 +96,9 @@ impl Learner for HandLearner<'_> {
         Ok(())
     }
 
-    fn pretrain_step(&mut self, batch: &[u32], mask: Option<Vec<f32>>) -> Result<f32> {
+    fn pretrain_step(&mut self, batch: &[u32], noise: Option<Noise>) -> Result<f32> {
         let x = self.batch_rows(batch);
-        let input = match mask {
-            Some(m) => {
-                let m = Array2::from_shape_vec(x.dim(), m)
-                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-                &x * &m
-            }
-            None => x.clone(),
-        };
-        Ok(self.net.step(input.view(), x.view(), None, None))
+        Ok(self.net.step(x.view(), noise.as_ref(), None, None))
     }
 
     fn start_refining(&mut self, centres: &Array2<f32>, lr: f64) -> Result<()> {
@@ -122,12 +115,9 @@ impl Learner for HandLearner<'_> {
             gamma: gamma as f32,
             centres: &before,
         };
-        Ok(self.net.step(
-            x.view(),
-            x.view(),
-            Some(&clustering),
-            Some(&mut self.centres),
-        ))
+        Ok(self
+            .net
+            .step(x.view(), None, Some(&clustering), Some(&mut self.centres)))
     }
 
     fn codes(&self) -> Result<Array2<f32>> {
@@ -202,10 +192,13 @@ impl Learner for CandleLearner {
         Ok(())
     }
 
-    fn pretrain_step(&mut self, batch: &[u32], mask: Option<Vec<f32>>) -> Result<f32> {
+    fn pretrain_step(&mut self, batch: &[u32], noise: Option<Noise>) -> Result<f32> {
         let x = self.rows(batch)?;
-        let input = match mask {
-            Some(m) => (&x * Tensor::from_vec(m, x.shape(), x.device())?)?,
+        let input = match noise {
+            Some(noise) => {
+                let factors = noise.factors(batch.len(), x.elem_count() / batch.len().max(1));
+                (&x * Tensor::from_vec(factors, x.shape(), x.device())?)?
+            }
             None => x.clone(),
         };
         let recon = self.net.decode(&self.net.encode(&input)?)?;

@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod naming;
 pub mod neighbours;
 pub mod network;
+pub mod noise;
 pub mod pipeline;
 pub mod quick;
 pub mod reduce;

@@ -186,6 +186,16 @@ pub fn cluster_input(
     prepared: LearningInput,
     job: &ClusterJob,
 ) -> Result<Option<Clustering>, ClusterError> {
+    // On a thread of the pool, so that a training step's parallel parts are
+    // shared out by work stealing rather than by waking a sleeping thread from
+    // outside the pool, two or three times a step.
+    rayon::scope(|_| learn_from(prepared, job))
+}
+
+fn learn_from(
+    prepared: LearningInput,
+    job: &ClusterJob,
+) -> Result<Option<Clustering>, ClusterError> {
     let LearningInput {
         input,
         projection,

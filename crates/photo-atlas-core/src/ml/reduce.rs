@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 use rayon::prelude::*;
 
-use super::arrays::product;
+use super::arrays::{product, product_into, product_parallel};
 use super::metrics::l2_normalised;
 
 /// Dimensions kept.
@@ -96,23 +96,44 @@ fn leading_directions(gram: &Array2<f32>, kept: usize, seed: u64) -> Option<Arra
     let mut q = Array2::from_shape_fn((width, d), |_| rng.gen_range(-1.0f32..1.0));
     orthonormal_rows(&mut q);
     for _ in 0..ITERATIONS {
-        q = q.dot(gram);
+        q = product_parallel(q.view(), gram.view());
         orthonormal_rows(&mut q);
     }
-    let small = q.dot(gram).dot(&q.t()).mapv(f64::from);
+    let small = product(product_parallel(q.view(), gram.view()).view(), q.t()).mapv(f64::from);
     let (_, vectors) = small.eigh_into().ok()?.sort_eig_desc();
     let top = vectors.slice(s![.., ..kept]).mapv(|v| v as f32);
-    Some(q.t().dot(&top))
+    Some(product(q.t(), top.view()))
 }
 
 /// Subspace iterations: the leading directions of photo features are well apart
 /// (their eigenvalues fall fast), so few are needed.
 const ITERATIONS: usize = 20;
 
-/// Makes the rows orthonormal, in order (modified Gram-Schmidt, twice over, which
-/// keeps them orthogonal to working precision). A row that falls to nothing is
-/// left at zero.
+/// Makes the rows orthonormal, in order: in panels of `PANEL` rows, each first
+/// cleared of the panels before it by two matrix products (block Gram-Schmidt,
+/// twice over), then modified Gram-Schmidt within the panel, twice over; which
+/// keeps them orthogonal to working precision. Row by row over the whole matrix,
+/// as before, took half the time of finding the directions. A row that falls to
+/// nothing is left at zero.
 fn orthonormal_rows(q: &mut Array2<f32>) {
+    for start in (0..q.nrows()).step_by(PANEL) {
+        let end = (start + PANEL).min(q.nrows());
+        let (done, mut rest) = q.view_mut().split_at(Axis(0), start);
+        let mut panel = rest.slice_mut(s![..end - start, ..]);
+        if start > 0 {
+            for _ in 0..2 {
+                let along = product(panel.view(), done.t()).mapv(|v| -v);
+                product_into(along.view(), done.view(), panel.view_mut(), true);
+            }
+        }
+        orthonormal_panel(panel);
+    }
+}
+
+const PANEL: usize = 32;
+
+/// Modified Gram-Schmidt on the rows of a panel, twice over.
+fn orthonormal_panel(mut q: ndarray::ArrayViewMut2<f32>) {
     for i in 0..q.nrows() {
         for _ in 0..2 {
             for j in 0..i {

@@ -7,13 +7,14 @@
 
 use candle_core::{Device, Result};
 use ndarray::{Array2, Axis};
-use rand::Rng;
+use rand::RngCore;
 use rand::seq::SliceRandom;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::arrays::{to_array2, to_tensor};
 use super::dec::{hard_labels, target_distribution};
 use super::learner::{Learner, soft_assignments};
+use super::noise::Noise;
 use crate::jobs::{CancelToken, Progress};
 
 /// Knobs of both training stages.
@@ -120,26 +121,6 @@ fn shuffled_batches(n: usize, batch: usize, rng: &mut Xoshiro256Plus) -> Vec<Vec
     order.chunks(batch.max(1)).map(<[u32]>::to_vec).collect()
 }
 
-/// Dropout-style masking noise for `values` inputs: each zeroed with probability
-/// `p`, the rest scaled up; `None` when there is no noise.
-fn mask(values: usize, p: f32, rng: &mut Xoshiro256Plus) -> Option<Vec<f32>> {
-    if p <= 0.0 {
-        return None;
-    }
-    let keep = 1.0 / (1.0 - p);
-    Some(
-        (0..values)
-            .map(|_| {
-                if rng.gen_bool(f64::from(p)) {
-                    0.0
-                } else {
-                    keep
-                }
-            })
-            .collect(),
-    )
-}
-
 /// Pretrains a denoising autoencoder. Returns the last epoch's loss.
 pub fn pretrain(
     learner: &mut dyn Learner,
@@ -150,7 +131,7 @@ pub fn pretrain(
     progress: &Progress,
 ) -> Result<std::result::Result<f32, Cancelled>> {
     learner.start_pretraining(config.pretrain_lr)?;
-    let (n, width) = learner.shape();
+    let (n, _) = learner.shape();
     progress.start(Stage::Pretraining, epochs);
     let mut last = f32::NAN;
     for epoch in 0..epochs {
@@ -162,7 +143,7 @@ pub fn pretrain(
             if cancel.is_cancelled() {
                 return Ok(Err(Cancelled));
             }
-            let noise = mask(batch.len() * width, config.masking, rng);
+            let noise = Noise::new(config.masking, rng.next_u64());
             sum += learner.pretrain_step(&batch, noise)? * batch.len() as f32;
             count += batch.len();
         }
