@@ -58,9 +58,14 @@ fn main() -> anyhow::Result<()> {
         .find(|w| w[0] == "--n")
         .and_then(|w| w[1].parse().ok())
         .unwrap_or(10_000);
+    let seed: u64 = args
+        .windows(2)
+        .find(|w| w[0] == "--seed")
+        .and_then(|w| w[1].parse().ok())
+        .unwrap_or(1);
     let dir = args
         .iter()
-        .find(|a| !a.starts_with("--") && a.parse::<usize>().is_err())
+        .find(|a| !a.starts_with("--") && a.parse::<u64>().is_err())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data/fashion-mnist"));
     let (data, truth) = load(&dir, n)?;
@@ -70,12 +75,12 @@ fn main() -> anyhow::Result<()> {
         dir.display()
     );
     let clock = Instant::now();
-    let on_pixels = kmeans(&prepare(&data), 10, 1)?;
+    let on_pixels = kmeans(&prepare(&data), 10, seed)?;
     println!("k-means on pixels: {:.1} s", clock.elapsed().as_secs_f64());
     let progress = Progress::default();
     let job = ClusterJob {
         k: KChoice::Fixed(10),
-        seed: 1,
+        seed,
         pixels: true,
         architecture: photo_atlas_core::ml::network::Architecture::Dense,
         config: TrainConfig::default(),

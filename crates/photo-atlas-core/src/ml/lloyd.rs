@@ -11,9 +11,9 @@ use rayon::prelude::*;
 
 use super::arrays::product;
 
-/// How a run stops: after `max_iterations`, or once the centres moved (squared,
-/// summed) by less than `tolerance` times the data's mean variance per column,
-/// as scikit-learn's `KMeans` does.
+/// How a run stops: after `max_iterations`, or once the centres moved by no more
+/// than `tolerance` (the length of all their moves together), as linfa-clustering's
+/// k-means, which this replaced, stops.
 #[derive(Debug, Clone, Copy)]
 pub struct Stopping {
     pub max_iterations: usize,
@@ -44,7 +44,7 @@ pub struct Fit {
 pub fn best_of(data: ArrayView2<f32>, k: usize, seed: u64, runs: usize, stop: Stopping) -> Fit {
     let k = k.clamp(1, data.nrows().max(1));
     let norms = row_norms(data);
-    let threshold = stop.tolerance * mean_variance(data);
+    let threshold = stop.tolerance * stop.tolerance;
     (0..runs.max(1) as u64)
         .into_par_iter()
         .map(|run| {
@@ -86,20 +86,6 @@ pub fn assign(
 /// Squared lengths of the rows.
 pub fn row_norms(data: ArrayView2<f32>) -> Vec<f32> {
     data.rows().into_iter().map(|r| r.dot(&r)).collect()
-}
-
-fn mean_variance(data: ArrayView2<f32>) -> f64 {
-    let n = data.nrows().max(1) as f64;
-    let mut total = 0.0;
-    for column in data.columns() {
-        let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-        total += column
-            .iter()
-            .map(|&v| (f64::from(v) - mean).powi(2))
-            .sum::<f64>()
-            / n;
-    }
-    total / data.ncols().max(1) as f64
 }
 
 /// k-means++: the first centre a random row, each next one a row drawn with
