@@ -88,8 +88,10 @@ pub fn row_norms(data: ArrayView2<f32>) -> Vec<f32> {
     data.rows().into_iter().map(|r| r.dot(&r)).collect()
 }
 
-/// k-means++: the first centre a random row, each next one a row drawn with
-/// probability proportional to its squared distance to the nearest centre so far.
+/// Greedy k-means++, as scikit-learn seeds its k-means: the first centre a random
+/// row; each next one, of 2 + ln k rows drawn with probability proportional to
+/// their squared distance to the nearest centre so far, the one that lowers the
+/// sum of those distances most.
 fn plus_plus(
     data: ArrayView2<f32>,
     norms: &[f32],
@@ -97,32 +99,64 @@ fn plus_plus(
     rng: &mut Xoshiro256Plus,
 ) -> Array2<f32> {
     let n = data.nrows();
+    let trials = 2 + (k as f64).ln() as usize;
     let mut centres = Array2::zeros((k, data.ncols()));
     let first = rng.gen_range(0..n);
     centres.row_mut(0).assign(&data.row(first));
-    let mut nearest = vec![f32::INFINITY; n];
+    let mut nearest = squared_distances(data, norms, &data.select(Axis(0), &[first]))
+        .into_raw_vec_and_offset()
+        .0;
     for c in 1..k {
-        let latest = centres.slice(ndarray::s![c - 1..c, ..]).to_owned();
-        let (_, d) = assign(data, norms, &latest);
-        for (best, d) in nearest.iter_mut().zip(d) {
-            *best = best.min(d);
-        }
-        let total: f64 = nearest.iter().map(|&d| f64::from(d)).sum();
-        let pick = if total > 0.0 {
-            let mut target = rng.gen_range(0.0..total);
+        let cumulative: Vec<f64> = nearest
+            .iter()
+            .scan(0.0, |sum, &d| {
+                *sum += f64::from(d);
+                Some(*sum)
+            })
+            .collect();
+        let total = cumulative.last().copied().unwrap_or(0.0);
+        let picks: Vec<usize> = if total > 0.0 {
+            (0..trials)
+                .map(|_| {
+                    let target = rng.gen_range(0.0..total);
+                    cumulative.partition_point(|&s| s <= target).min(n - 1)
+                })
+                .collect()
+        } else {
+            vec![rng.gen_range(0..n)] // every row on a centre already
+        };
+        let candidates = data.select(Axis(0), &picks);
+        let distances = squared_distances(data, norms, &candidates);
+        let potential = |t: usize| -> f64 {
             nearest
                 .iter()
-                .position(|&d| {
-                    target -= f64::from(d);
-                    target < 0.0
-                })
-                .unwrap_or(n - 1)
-        } else {
-            rng.gen_range(0..n) // every row on a centre already
+                .zip(distances.column(t))
+                .map(|(&a, &b)| f64::from(a.min(b)))
+                .sum()
         };
-        centres.row_mut(c).assign(&data.row(pick));
+        let best = (0..picks.len())
+            .map(|t| (t, potential(t)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(0, |(t, _)| t);
+        for (a, &b) in nearest.iter_mut().zip(distances.column(best)) {
+            *a = a.min(b);
+        }
+        centres.row_mut(c).assign(&candidates.row(best));
     }
     centres
+}
+
+/// Squared distances of every row to every centre, (rows, centres), from one
+/// matrix product.
+fn squared_distances(data: ArrayView2<f32>, norms: &[f32], centres: &Array2<f32>) -> Array2<f32> {
+    let centre_norms = row_norms(centres.view());
+    let mut cross = product(data, centres.t());
+    for (mut row, &x) in cross.rows_mut().into_iter().zip(norms) {
+        for (v, &c) in row.iter_mut().zip(&centre_norms) {
+            *v = (x + c - 2.0 * *v).max(0.0);
+        }
+    }
+    cross
 }
 
 /// Lloyd's iterations from `centres` until they settle.
@@ -205,6 +239,31 @@ mod tests {
         let left = fit.centres.row(fit.labels[0]);
         assert!((left[0] - 0.0).abs() < 1e-6 && (left[1] - 0.5).abs() < 1e-6);
         assert!((fit.inertia - 1.0).abs() < 1e-5, "{}", fit.inertia);
+    }
+
+    #[test]
+    fn seeding_puts_one_centre_in_each_of_three_far_groups() {
+        // 3 tight groups of 30 rows, far apart, and one group of 300 rows: seeding
+        // by distance starts in each small group, not three times in the large one.
+        let mut rows = Vec::new();
+        for (g, size) in [(0.0f32, 300), (100.0, 30), (200.0, 30)] {
+            for i in 0..size {
+                rows.extend([g + (i % 5) as f32 * 0.01, (i % 7) as f32 * 0.01]);
+            }
+        }
+        let data = Array2::from_shape_vec((360, 2), rows).expect("rows");
+        let norms = row_norms(data.view());
+        for seed in 0..20 {
+            let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+            let centres = plus_plus(data.view(), &norms, 3, &mut rng);
+            let mut groups: Vec<i32> = centres
+                .column(0)
+                .iter()
+                .map(|&x| (x / 100.0).round() as i32)
+                .collect();
+            groups.sort_unstable();
+            assert_eq!(groups, [0, 1, 2], "seed {seed}: {centres}");
+        }
     }
 
     #[test]
