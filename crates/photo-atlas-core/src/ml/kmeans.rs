@@ -6,7 +6,7 @@
 use ndarray::{Array2, Axis, s};
 use rayon::prelude::*;
 
-use super::lloyd::{Stopping, assign, best_of, row_norms};
+use super::lloyd::{assign, best_of, row_norms};
 
 /// A partition and its centres.
 #[derive(Debug, Clone)]
@@ -67,7 +67,7 @@ fn kmeans_runs(
     if data.iter().any(|v| !v.is_finite()) {
         return Err(KMeansError("a value that is not a number".into()));
     }
-    let fit = best_of(data.view(), k, seed, runs, Stopping::default());
+    let fit = best_of(data.view(), k, seed, runs);
     Ok(Partition {
         labels: fit.labels,
         centroids: fit.centres,

@@ -11,23 +11,11 @@ use rayon::prelude::*;
 
 use super::arrays::product;
 
-/// How a run stops: after `max_iterations`, or once the centres moved by no more
-/// than `tolerance` (the length of all their moves together), as linfa-clustering's
+/// A run stops after `MAX_ITERATIONS`, or once the centres moved by no more than
+/// `TOLERANCE` (the length of all their moves together), as linfa-clustering's
 /// k-means, which this replaced, stops.
-#[derive(Debug, Clone, Copy)]
-pub struct Stopping {
-    pub max_iterations: usize,
-    pub tolerance: f64,
-}
-
-impl Default for Stopping {
-    fn default() -> Self {
-        Self {
-            max_iterations: 300,
-            tolerance: 1e-4,
-        }
-    }
-}
+const MAX_ITERATIONS: usize = 300;
+const TOLERANCE: f64 = 1e-4;
 
 /// One run's result: centres (k, d), each row's centre, and the inertia (the sum
 /// of squared distances to the centres).
@@ -41,44 +29,38 @@ pub struct Fit {
 /// The best (lowest inertia) of `runs` runs of k-means on `data`'s rows, each
 /// seeded from `seed` and its number, so the result depends on nothing else.
 /// `k` is at least 1 and at most the number of rows.
-pub fn best_of(data: ArrayView2<f32>, k: usize, seed: u64, runs: usize, stop: Stopping) -> Fit {
+pub fn best_of(data: ArrayView2<f32>, k: usize, seed: u64, runs: usize) -> Fit {
     let k = k.clamp(1, data.nrows().max(1));
     let norms = row_norms(data);
-    let threshold = stop.tolerance * stop.tolerance;
     (0..runs.max(1) as u64)
         .into_par_iter()
         .map(|run| {
             let mut rng =
                 Xoshiro256Plus::seed_from_u64(seed ^ run.wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let centres = plus_plus(data, &norms, k, &mut rng);
-            lloyd(data, &norms, centres, threshold, stop.max_iterations)
+            lloyd(data, &norms, centres)
         })
         .reduce_with(|a, b| if b.inertia < a.inertia { b } else { a })
         .expect("one run at least")
 }
 
-/// Each row's nearest centre and the squared distance to it, from the products.
+/// Each row's nearest centre and the squared distance to it.
 pub fn assign(
     data: ArrayView2<f32>,
     norms: &[f32],
     centres: &Array2<f32>,
 ) -> (Vec<usize>, Vec<f32>) {
-    let centre_norms = row_norms(centres.view());
-    let cross = product(data, centres.t());
-    cross
-        .axis_iter(Axis(0))
-        .zip(norms)
-        .map(|(row, &x)| {
-            let (j, d) = row
-                .iter()
-                .zip(&centre_norms)
-                .map(|(&xc, &c)| c - 2.0 * xc)
+    squared_distances(data, norms, centres)
+        .rows()
+        .into_iter()
+        .map(|row| {
+            row.iter()
+                .copied()
                 .enumerate()
                 .fold(
                     (0, f32::INFINITY),
                     |best, (j, d)| if d < best.1 { (j, d) } else { best },
-                );
-            (j, (d + x).max(0.0))
+                )
         })
         .unzip()
 }
@@ -160,19 +142,13 @@ fn squared_distances(data: ArrayView2<f32>, norms: &[f32], centres: &Array2<f32>
 }
 
 /// Lloyd's iterations from `centres` until they settle.
-fn lloyd(
-    data: ArrayView2<f32>,
-    norms: &[f32],
-    mut centres: Array2<f32>,
-    threshold: f64,
-    max_iterations: usize,
-) -> Fit {
+fn lloyd(data: ArrayView2<f32>, norms: &[f32], mut centres: Array2<f32>) -> Fit {
     let mut iteration = 0;
     loop {
         let (labels, distances) = assign(data, norms, &centres);
         iteration += 1;
         let moved = means(data, &labels, &distances, &mut centres);
-        if moved <= threshold || iteration >= max_iterations {
+        if moved <= TOLERANCE * TOLERANCE || iteration >= MAX_ITERATIONS {
             let (labels, distances) = assign(data, norms, &centres);
             let inertia = distances.iter().map(|&d| f64::from(d)).sum();
             return Fit {
@@ -232,7 +208,7 @@ mod tests {
     #[test]
     fn two_obvious_groups_are_found_with_their_means_and_inertia() {
         let data = ndarray::array![[0.0f32, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]];
-        let fit = best_of(data.view(), 2, 1, 3, Stopping::default());
+        let fit = best_of(data.view(), 2, 1, 3);
         assert_eq!(fit.labels[0], fit.labels[1]);
         assert_eq!(fit.labels[2], fit.labels[3]);
         assert_ne!(fit.labels[0], fit.labels[2]);
