@@ -2,7 +2,8 @@
 //! selected whole from its header becomes an album under its own name, which is
 //! then renamed, added to, taken from and deleted; the window remembers its folder,
 //! view, thumbnail size and theme across a restart; the Settings panel empties the
-//! thumbnail cache and the thumbnails come back.
+//! thumbnail cache and the thumbnails come back; content groups learn by themselves
+//! once the background features are done, and only once.
 
 mod util;
 
@@ -275,5 +276,45 @@ fn content_groups_appear_without_a_button_and_new_photos_join_them_without_retra
         (after.weights, after.trained_at),
         (learned.weights, learned.trained_at),
         "joined with the stored model, not retrained"
+    );
+}
+
+/// Groups learned with Find groups are not learned again by themselves when the
+/// background features finish afterwards, even while the window still holds a
+/// snapshot read before the learned groups were stored.
+#[test]
+fn groups_learned_with_the_button_are_not_learned_again_by_themselves() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
+    step_until(&mut h, "the scan", |h| {
+        let app = &h.state().app;
+        app.scan.is_none() && app.snapshot.as_ref().is_some_and(|s| s.photos.len() == 4)
+    });
+    let unlearned = h.state().app.snapshot.clone();
+    h.state_mut().app.queue(Command::StartClustering);
+    step_until(&mut h, "learned groups shown", |h| {
+        let app = &h.state().app;
+        app.clustering.is_none()
+            && app
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| !s.content.is_empty() && !s.content_quick)
+    });
+    let app = &mut h.state_mut().app;
+    app.snapshot = unlearned;
+    app.prepare_in_background = true;
+    app.queue(Command::ClosePhoto);
+    step_until(&mut h, "the background features done", |h| {
+        let app = &h.state().app;
+        app.features.is_none() && app.features_ready.is_some()
+    });
+    h.step();
+    assert!(
+        h.state().app.clustering.is_none(),
+        "learning was not started again"
     );
 }

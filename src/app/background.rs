@@ -62,6 +62,7 @@ impl PhotoAtlasApp {
         {
             self.search(text);
         }
+        self.learn_when_ready();
     }
 
     /// A catalog write is done (home chosen, an album kept): the reload shows it.
@@ -125,6 +126,7 @@ impl PhotoAtlasApp {
         // Learning computes the features itself (sharing the cache).
         self.pause_preparing();
         if let Some(folder) = &self.folder {
+            self.auto_learned = Some(folder.clone());
             self.last_clustering = None;
             self.quick_groups_loaded = false;
             self.clustering = Some(start_learning(

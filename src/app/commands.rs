@@ -195,6 +195,7 @@ impl PhotoAtlasApp {
         self.search = super::SearchView::default();
         self.selection = super::Selection::default();
         self.snapshot = None;
+        self.features_ready = None;
         self.viewer = None;
         self.message = None;
         self.load_failed = false;

@@ -197,9 +197,14 @@ pub struct PhotoAtlasApp {
     pub prepared: Option<String>,
     /// Whether features are computed in the background after scans.
     pub prepare_in_background: bool,
-    /// The folder whose content groups were started without a button (once per
-    /// folder opened, so that a failure or a Cancel is not retried in a loop).
+    /// The folder whose content groups were started this session, by themselves
+    /// or by Find groups: they are not started by themselves again (so that a
+    /// failure or a Cancel is not retried in a loop, and learning that finished is
+    /// not started again from a snapshot read before its groups were stored).
     pub auto_learned: Option<PathBuf>,
+    /// The folder whose background features are done: its groups may start
+    /// learning by themselves once its snapshot is in, whichever comes last.
+    pub features_ready: Option<PathBuf>,
     /// Section of the grid to scroll to on the next frame.
     pub scroll_to: Option<usize>,
     /// Photo the grid's keyboard cursor is on (arrows move it, Enter opens, Space selects).
@@ -270,6 +275,7 @@ impl PhotoAtlasApp {
             prepared: None,
             prepare_in_background: options.prepare_in_background,
             auto_learned: None,
+            features_ready: None,
             scroll_to: None,
             cursor: None,
             reveal: None,

@@ -32,11 +32,16 @@ impl PhotoAtlasApp {
     /// Content fills by itself: once the features are ready, a folder without
     /// learned groups learns them (quick groups first, shown within seconds), with
     /// no button. Once per folder opened; a folder with learned groups keeps them,
-    /// and its new photos join them after each scan without retraining.
-    fn learn_when_ready(&mut self) {
+    /// and its new photos join them after each scan without retraining. Called when
+    /// the features are done and when a snapshot comes in: the first may come
+    /// before the folder's first snapshot.
+    pub(super) fn learn_when_ready(&mut self) {
         let Some(folder) = self.folder.clone() else {
             return;
         };
+        if self.features_ready.as_ref() != Some(&folder) {
+            return;
+        }
         let learned = self
             .snapshot
             .as_ref()
@@ -45,7 +50,7 @@ impl PhotoAtlasApp {
         if learned || !enough || self.auto_learned.as_ref() == Some(&folder) {
             return;
         }
-        self.auto_learned = Some(folder);
+        // It marks the folder as started, when it starts (not while a scan runs).
         self.start_clustering();
     }
 
@@ -72,6 +77,7 @@ impl PhotoAtlasApp {
                     // The search index was built without their classes.
                     self.search.forget_index();
                 }
+                self.features_ready = self.folder.clone();
                 self.learn_when_ready();
             }
             Ok(None) => {}
