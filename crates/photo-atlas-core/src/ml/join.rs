@@ -1,9 +1,10 @@
 //! New photos join the groups already learned, without training again: after a
 //! rescan, the photos of a clustered folder that are in no group get their features
-//! (computed once and cached), are smoothed over the grouped photos' features as in
-//! training, encoded by the folder's stored autoencoder, and assigned to the nearest
-//! stored centre by the same Student-t soft assignment IDEC learned with. The model,
-//! the other photos' groups and the groups' names are left as they are.
+//! (computed once and cached), are smoothed as in training over the smoothing pool
+//! stored with the model, encoded by the folder's stored autoencoder, and assigned
+//! to the nearest stored centre by the same Student-t soft assignment IDEC learned
+//! with. The model, the other photos' groups and the groups' names are left as
+//! they are.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -67,10 +68,11 @@ pub fn join_new_photos(
     }
     let model = StoredModel::load(&saved.model, device)?;
     let library = match source {
-        FeatureSource::Pixels => None,
-        FeatureSource::Backbone => {
-            Some(model.library_unit(&grouped_features(catalog, &photos, &saved, source)?))
+        FeatureSource::Backbone if model.needs_library() => {
+            let g = grouped_features(catalog, &photos, &saved, source)?;
+            Some(model.library_unit(&g))
         }
+        _ => None,
     };
     let input = model.input(&features.matrix, library.as_ref());
     let members = assign(&model, &features.photos, &input)?;
@@ -81,8 +83,8 @@ pub fn join_new_photos(
     }))
 }
 
-/// The cached features of the grouped photos, one row each (what new photos are
-/// smoothed over, as in training).
+/// The cached features of the grouped photos, one row each: what new photos are
+/// smoothed over for a model stored without its smoothing pool.
 fn grouped_features(
     catalog: &Catalog,
     photos: &[PhotoRecord],

@@ -14,7 +14,7 @@ use rand_xoshiro::Xoshiro256Plus;
 use super::arrays::to_tensor;
 use super::kmeans::{KMeansError, choose_k, kmeans_sampled, silhouette};
 use super::learner::{learner, soft_assignments};
-use super::neighbours::{NEIGHBOURS, STEPS, smooth};
+use super::neighbours::{NEIGHBOURS, PoolStates, STEPS, smooth};
 use super::network::{Architecture, Network};
 use super::reduce::{Projection, REDUCED_DIM, TENSOR_NAME, unit_rows};
 use super::train::{Stage, TrainConfig, labels_of, pretrain, refine};
@@ -121,10 +121,12 @@ pub fn prepare(features: &Array2<f32>) -> Array2<f32> {
     super::metrics::l2_normalised(features) * scale
 }
 
-/// What the autoencoder learns from, and the projection that made it.
+/// What the autoencoder learns from, the projection that made it, and what
+/// photos added later are smoothed over.
 pub struct LearningInput {
     pub input: Array2<f32>,
     pub projection: Option<Projection>,
+    pub pool: Option<PoolStates>,
     /// Seconds it took.
     pub seconds: f64,
 }
@@ -139,16 +141,18 @@ pub struct LearningInput {
 /// k-means on the codes as the DEC papers do).
 pub fn learning_input(features: &Array2<f32>, pixels: bool, seed: u64) -> LearningInput {
     let clock = Instant::now();
-    let (input, projection) = if pixels {
-        (prepare(features), None)
+    let (input, projection, pool) = if pixels {
+        (prepare(features), None, None)
     } else {
         let projection = Projection::fit(features, REDUCED_DIM, seed);
         let unit = unit_rows(features, projection.as_ref());
-        (prepare(&smooth(&unit, NEIGHBOURS, STEPS)), projection)
+        let (smoothed, pool) = smooth(&unit, NEIGHBOURS, STEPS);
+        (prepare(&smoothed), projection, Some(pool))
     };
     LearningInput {
         input,
         projection,
+        pool,
         seconds: clock.elapsed().as_secs_f64(),
     }
 }
@@ -199,6 +203,7 @@ fn learn_from(
     let LearningInput {
         input,
         projection,
+        pool,
         seconds: input_seconds,
     } = prepared;
     let n = input.nrows();
@@ -285,6 +290,7 @@ fn learn_from(
         &ae,
         &to_tensor(&centres, &Device::Cpu)?,
         projection.as_ref(),
+        pool.as_ref(),
     )?;
     lap("score", &mut seconds);
     Ok(Some(Clustering {
@@ -387,11 +393,15 @@ pub(super) fn save_model(
     ae: &Network,
     centres: &Tensor,
     projection: Option<&Projection>,
+    pool: Option<&PoolStates>,
 ) -> Result<TrainedWeights, ClusterError> {
     let mut tensors: HashMap<String, Tensor> = ae.named_tensors();
     tensors.insert("centres".into(), centres.clone());
     if let Some(p) = projection {
         tensors.insert(TENSOR_NAME.into(), p.to_tensor()?);
+    }
+    if let Some(pool) = pool {
+        tensors.extend(pool.to_tensors()?);
     }
     let cpu: Vec<(String, Tensor)> = tensors
         .into_iter()

@@ -48,6 +48,7 @@ pub fn quick_groups(
         &identity,
         &to_tensor(&centres, &Device::Cpu)?,
         prepared.projection.as_ref(),
+        prepared.pool.as_ref(),
     )?;
     Ok(Clustering {
         k,

@@ -1,14 +1,14 @@
 //! A learned model as stored in the catalog, applied to photos it was not trained
 //! on (photos joining the groups after a rescan, a photo from outside in Similar):
 //! their features go through the same steps as in training (made unit length,
-//! reduced by the stored projection, smoothed over the library's photos, scaled)
-//! before the stored encoder sees them. This is the one place those steps are
-//! repeated outside `pipeline`.
+//! reduced by the stored projection, smoothed over the library's photos as stored
+//! with the model, scaled) before the stored encoder sees them. This is the one
+//! place those steps are repeated outside `pipeline`.
 
 use candle_core::{Device, Tensor};
 use ndarray::Array2;
 
-use super::neighbours::{NEIGHBOURS, STEPS, smooth_queries};
+use super::neighbours::{NEIGHBOURS, PoolStates, STEPS};
 use super::network::Network;
 use super::reduce::{Projection, unit_rows};
 use crate::store::SavedModel;
@@ -18,6 +18,9 @@ pub struct StoredModel {
     network: Network,
     centres: Tensor,
     projection: Option<Projection>,
+    /// What new photos are smoothed over (models stored before it was kept have
+    /// none, and are given the library's features instead).
+    pool: Option<PoolStates>,
     device: Device,
 }
 
@@ -35,10 +38,12 @@ impl StoredModel {
             .cloned()
             .ok_or_else(|| broken("has no centres"))?;
         let projection = Projection::from_tensors(&tensors)?;
+        let pool = PoolStates::from_tensors(&tensors)?;
         Ok(Self {
             network,
             centres,
             projection,
+            pool,
             device: device.clone(),
         })
     }
@@ -48,16 +53,26 @@ impl StoredModel {
         unit_rows(library, self.projection.as_ref())
     }
 
-    /// Network features of new photos (one per row), smoothed over `library_unit`
-    /// as in training; pixels (`smoothed: false`) only reduced when the model was.
+    /// Whether smoothing new network features needs the library's (`library_unit`):
+    /// only for models stored before the smoothing pool was kept with them.
+    pub fn needs_library(&self) -> bool {
+        self.pool.is_none()
+    }
+
+    /// Network features of new photos (one per row), smoothed as in training over
+    /// the pool stored with the model, or else over `library_unit`; pixels
+    /// (`library_unit: None`, no pool) as they are.
     pub fn input(&self, features: &Array2<f32>, library_unit: Option<&Array2<f32>>) -> Array2<f32> {
-        match library_unit {
-            Some(library) => {
-                let unit = unit_rows(features, self.projection.as_ref());
-                smooth_queries(&unit, library, NEIGHBOURS, STEPS)
+        let rebuilt;
+        let pool = match (&self.pool, library_unit) {
+            (Some(pool), _) => pool,
+            (None, Some(library)) => {
+                rebuilt = PoolStates::of_library(library, NEIGHBOURS, STEPS);
+                &rebuilt
             }
-            None => features.clone(),
-        }
+            (None, None) => return features.clone(),
+        };
+        pool.smooth(&unit_rows(features, self.projection.as_ref()), NEIGHBOURS)
     }
 
     /// Codes (n, code dim) and soft assignments to the stored centres (n, k) of
