@@ -27,13 +27,14 @@ use photo_atlas_core::jobs::{CancelToken, Progress};
 use photo_atlas_core::library::PhotoKind;
 use photo_atlas_core::ml::features::BACKBONE_MODEL;
 use photo_atlas_core::ml::join::join_new_photos;
+use photo_atlas_core::ml::learn::members_of;
 use photo_atlas_core::ml::metrics::nmi;
 use photo_atlas_core::ml::network::Architecture;
 use photo_atlas_core::ml::pipeline::Clustering;
 use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster};
 use photo_atlas_core::ml::train::TrainConfig;
 use photo_atlas_core::photo::{PhotoRecord, ThumbStatus};
-use photo_atlas_core::store::{Catalog, ClusterMember, SavedModel};
+use photo_atlas_core::store::{Catalog, SavedModel};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
 
@@ -146,17 +147,7 @@ fn join_thousand(library: &Array2<f32>, result: &Clustering) -> anyhow::Result<f
         .map(|(p, row)| (p, row.to_vec()))
         .collect();
     catalog.put_features(BACKBONE_MODEL, &vectors)?;
-    let members: Vec<ClusterMember> = photos[..library.nrows()]
-        .iter()
-        .enumerate()
-        .map(|(i, p)| ClusterMember {
-            path: p.path.clone(),
-            cluster: result.labels[i],
-            confidence: result.confidence[i],
-            code: result.codes.row(i).to_vec(),
-            soft: result.soft.row(i).to_vec(),
-        })
-        .collect();
+    let members = members_of(&photos[..library.nrows()], result);
     let model = SavedModel {
         features: "backbone".into(),
         dims: result.model.dims.clone(),

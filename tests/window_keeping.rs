@@ -289,11 +289,7 @@ fn groups_learned_with_the_button_are_not_learned_again_by_themselves() {
         tempfile::tempdir().expect("tmp"),
     );
     trip_library(lib.path());
-    let mut h = harness(state.path(), Some(lib.path().to_path_buf()));
-    step_until(&mut h, "the scan", |h| {
-        let app = &h.state().app;
-        app.scan.is_none() && app.snapshot.as_ref().is_some_and(|s| s.photos.len() == 4)
-    });
+    let mut h = trip_library_window(state.path(), lib.path());
     let unlearned = h.state().app.snapshot.clone();
     h.state_mut().app.queue(Command::StartClustering);
     step_until(&mut h, "learned groups shown", |h| {

@@ -224,17 +224,7 @@ fn save(
     c: &Clustering,
     names: &[String],
 ) -> Result<(), StoreError> {
-    let members: Vec<ClusterMember> = photos
-        .iter()
-        .enumerate()
-        .map(|(i, p)| ClusterMember {
-            path: p.path.clone(),
-            cluster: c.labels[i],
-            confidence: c.confidence[i],
-            code: c.codes.row(i).to_vec(),
-            soft: c.soft.row(i).to_vec(),
-        })
-        .collect();
+    let members = members_of(photos, c);
     let model = SavedModel {
         features: job.source.as_str().into(),
         dims: c.model.dims.clone(),
@@ -245,6 +235,21 @@ fn save(
     };
     let named: Vec<(usize, String)> = names.iter().cloned().enumerate().collect();
     catalog.save_clusters(folder, &model, members.as_slice(), &named)
+}
+
+/// What the catalog keeps of each clustered photo (`photos` in the clustering's row order).
+pub fn members_of(photos: &[PhotoRecord], c: &Clustering) -> Vec<ClusterMember> {
+    photos
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ClusterMember {
+            path: p.path.clone(),
+            cluster: c.labels[i],
+            confidence: c.confidence[i],
+            code: c.codes.row(i).to_vec(),
+            soft: c.soft.row(i).to_vec(),
+        })
+        .collect()
 }
 
 /// The features and latent code of a photo that is not in the clustered set (a file
