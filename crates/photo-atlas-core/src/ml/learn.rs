@@ -275,7 +275,9 @@ pub fn encode_photo(
         .pop()
         .unwrap_or_default();
     let model = StoredModel::load(model, device)?;
-    let library = (source == FeatureSource::Backbone).then(|| model.library_unit(folder_features));
+    // Only models stored without their smoothing pool need the library reduced.
+    let library = (source == FeatureSource::Backbone && model.needs_library())
+        .then(|| model.library_unit(folder_features));
     let features = Array2::from_shape_vec((1, raw.len()), raw.clone())
         .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
     let (code, _) = model.encode(&model.input(&features, library.as_ref()))?;
