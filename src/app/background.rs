@@ -126,7 +126,7 @@ impl PhotoAtlasApp {
         // Learning computes the features itself (sharing the cache).
         self.pause_preparing();
         if let Some(folder) = &self.folder {
-            self.auto_learned = Some(folder.clone());
+            self.learning_started = Some(folder.clone());
             self.last_clustering = None;
             self.quick_groups_loaded = false;
             self.clustering = Some(start_learning(

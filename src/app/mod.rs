@@ -201,7 +201,7 @@ pub struct PhotoAtlasApp {
     /// or by Find groups: they are not started by themselves again (so that a
     /// failure or a Cancel is not retried in a loop, and learning that finished is
     /// not started again from a snapshot read before its groups were stored).
-    pub auto_learned: Option<PathBuf>,
+    pub learning_started: Option<PathBuf>,
     /// The folder whose background features are done: its groups may start
     /// learning by themselves once its snapshot is in, whichever comes last.
     pub features_ready: Option<PathBuf>,
@@ -274,7 +274,7 @@ impl PhotoAtlasApp {
             features: None,
             prepared: None,
             prepare_in_background: options.prepare_in_background,
-            auto_learned: None,
+            learning_started: None,
             features_ready: None,
             scroll_to: None,
             cursor: None,

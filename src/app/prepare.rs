@@ -47,7 +47,7 @@ impl PhotoAtlasApp {
             .as_ref()
             .is_some_and(|s| !s.content.is_empty() && !s.content_quick);
         let enough = self.snapshot.as_ref().is_some_and(|s| s.photos.len() >= 3);
-        if learned || !enough || self.auto_learned.as_ref() == Some(&folder) {
+        if learned || !enough || self.learning_started.as_ref() == Some(&folder) {
             return;
         }
         // It marks the folder as started, when it starts (not while a scan runs).

@@ -69,8 +69,8 @@ pub fn join_new_photos(
     let model = StoredModel::load(&saved.model, device)?;
     let library = match source {
         FeatureSource::Backbone if model.needs_library() => {
-            let g = grouped_features(catalog, &photos, &saved, source)?;
-            Some(model.library_unit(&g))
+            let rows = grouped_features(catalog, &photos, &saved, source)?;
+            Some(model.library_unit(&rows))
         }
         _ => None,
     };
