@@ -290,6 +290,10 @@ fn groups_learned_with_the_button_are_not_learned_again_by_themselves() {
     );
     trip_library(lib.path());
     let mut h = trip_library_window(state.path(), lib.path());
+    // Find groups does nothing while the join after the scan runs.
+    step_until(&mut h, "the join after the scan", |h| {
+        h.state().app.joining.is_none()
+    });
     let unlearned = h.state().app.snapshot.clone();
     h.state_mut().app.queue(Command::StartClustering);
     step_until(&mut h, "learned groups shown", |h| {
