@@ -24,7 +24,6 @@ use std::time::Instant;
 use candle_core::Device;
 use ndarray::Array2;
 use photo_atlas_core::jobs::{CancelToken, Progress};
-use photo_atlas_core::library::PhotoKind;
 use photo_atlas_core::ml::features::BACKBONE_MODEL;
 use photo_atlas_core::ml::join::join_new_photos;
 use photo_atlas_core::ml::learn::members_of;
@@ -33,10 +32,14 @@ use photo_atlas_core::ml::network::Architecture;
 use photo_atlas_core::ml::pipeline::Clustering;
 use photo_atlas_core::ml::pipeline::{ClusterJob, KChoice, cluster};
 use photo_atlas_core::ml::train::TrainConfig;
-use photo_atlas_core::photo::{PhotoRecord, ThumbStatus};
+use photo_atlas_core::photo::PhotoRecord;
 use photo_atlas_core::store::{Catalog, SavedModel};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
+
+#[path = "support/library.rs"]
+mod support;
+use support::{LIBRARY, photo};
 
 const DIM: usize = 1280;
 const GROUPS: usize = 12;
@@ -176,27 +179,6 @@ fn join_thousand(library: &Array2<f32>, result: &Clustering) -> anyhow::Result<f
         joined.report.computed
     );
     Ok(seconds)
-}
-
-const LIBRARY: &str = "/library";
-
-/// The catalog record of synthetic photo `i`.
-fn photo(i: usize) -> PhotoRecord {
-    PhotoRecord {
-        path: format!("{LIBRARY}/IMG_{i:06}.jpg").into(),
-        size: 3_000_000,
-        mtime_ns: i as i64,
-        kind: PhotoKind::Jpeg,
-        taken: None,
-        gps: None,
-        orientation: Some(1),
-        make: None,
-        model: None,
-        width: Some(4000),
-        height: Some(3000),
-        error: None,
-        thumb: ThumbStatus::Ok,
-    }
 }
 
 fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {

@@ -5,20 +5,40 @@
 //! features for near-duplicates, at 10,000 and 100,000 photos. Then the HNSW index
 //! (for libraries above 100,000 photos): build time, query latency and recall@10
 //! against brute force at 100,000 and 1,000,000 codes (goal: recall >= 0.95 at 1M).
-//! `cargo bench --bench similar`; prints figures, asserts nothing.
+//! Last, a search as the window makes one, through a catalog on disk holding
+//! 100,000 grouped photos with their codes and features: what a click costs,
+//! beside the in-memory ranking it ends with.
+//! `cargo bench --bench similar [-- --catalog]`; prints figures, asserts nothing.
 
 use std::time::Instant;
 
+use candle_core::Device;
+use photo_atlas_core::jobs::CancelToken;
+use photo_atlas_core::ml::features::BACKBONE_MODEL;
+use photo_atlas_core::photo::PhotoRecord;
 use photo_atlas_core::search::ann::{AnnIndex, recall};
+use photo_atlas_core::search::similar::similar_to_path;
 use photo_atlas_core::search::{CodeIndex, similar};
+use photo_atlas_core::store::{Catalog, ClusterMember, SavedModel};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256Plus;
+
+#[path = "support/library.rs"]
+mod support;
+use support::{LIBRARY, photo};
 
 const DIM: usize = 32;
 
 fn main() {
     let mut rng = Xoshiro256Plus::seed_from_u64(1);
-    for n in [10_000usize, 100_000, 1_000_000] {
+    // `--catalog`: only the full ranking at 100,000 photos and the search through the catalog.
+    let catalog_only = std::env::args().any(|a| a == "--catalog");
+    let sizes: &[usize] = if catalog_only {
+        &[]
+    } else {
+        &[10_000, 100_000, 1_000_000]
+    };
+    for &n in sizes {
         let codes: Vec<f32> = (0..n * DIM).map(|_| rng.gen_range(-1.0..1.0)).collect();
         let started = Instant::now();
         let index = CodeIndex::new(codes.chunks_exact(DIM));
@@ -41,7 +61,13 @@ fn main() {
             build.as_secs_f64() * 1000.0
         );
     }
-    for n in [10_000usize, 100_000] {
+    let mut in_memory = 0.0;
+    let sizes: &[usize] = if catalog_only {
+        &[100_000]
+    } else {
+        &[10_000, 100_000]
+    };
+    for &n in sizes {
         let codes: Vec<f32> = (0..n * DIM).map(|_| rng.gen_range(-1.0..1.0)).collect();
         let features: Vec<f32> = (0..n * 1280).map(|_| rng.gen_range(0.0..1.0)).collect();
         let codes = CodeIndex::new(codes.chunks_exact(DIM));
@@ -61,8 +87,14 @@ fn main() {
             "{n:>9} photos, full similar (codes + 1280-d features): median {:.1} ms, p95 {:.1} ms",
             times[25], times[47]
         );
+        in_memory = times[25];
     }
-    for n in [100_000usize, 1_000_000] {
+    let sizes: &[usize] = if catalog_only {
+        &[]
+    } else {
+        &[100_000, 1_000_000]
+    };
+    for &n in sizes {
         // Codes with structure, like learned ones: noisy copies of 2,000 centres.
         let centres: Vec<f32> = (0..2000 * DIM).map(|_| rng.gen_range(-1.0..1.0)).collect();
         let raw: Vec<f32> = (0..n * DIM)
@@ -89,4 +121,67 @@ fn main() {
             total / 200.0
         );
     }
+    through_the_catalog(100_000, in_memory, &mut rng);
+}
+
+/// Median milliseconds of a Similar search of a grouped photo through a catalog of
+/// `n` grouped photos (opened for each search, as the window's task does), and
+/// its ratio to `in_memory`, the median of the ranking alone.
+fn through_the_catalog(n: usize, in_memory: f64, rng: &mut Xoshiro256Plus) {
+    let state = tempfile::tempdir().expect("tempdir");
+    let file = state.path().join("catalog.sqlite");
+    let photos: Vec<PhotoRecord> = (0..n).map(photo).collect();
+    {
+        let mut catalog = Catalog::open(&file).expect("catalog");
+        catalog.upsert_photos(&photos).expect("photos");
+        let vectors: Vec<(&PhotoRecord, Vec<f32>)> = photos
+            .iter()
+            .map(|p| (p, (0..1280).map(|_| rng.gen_range(0.0..1.0)).collect()))
+            .collect();
+        catalog
+            .put_features(BACKBONE_MODEL, &vectors)
+            .expect("features");
+        let members: Vec<ClusterMember> = photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ClusterMember {
+                path: p.path.clone(),
+                cluster: i % 20,
+                confidence: 0.9,
+                code: (0..DIM).map(|_| rng.gen_range(-1.0..1.0)).collect(),
+                soft: vec![0.05; 20],
+            })
+            .collect();
+        let model = SavedModel {
+            features: "backbone".into(),
+            dims: vec![128, 512, 256, DIM],
+            k: 20,
+            seed: 1,
+            trained_at: 0,
+            weights: Vec::new(),
+        };
+        catalog
+            .save_clusters(LIBRARY, &model, &members, &[])
+            .expect("groups");
+    }
+    let never = CancelToken::new();
+    let mut times: Vec<f64> = (0..9)
+        .map(|q| {
+            let path = photos[q * 7919 % n].path_text().into_owned();
+            let t = Instant::now();
+            let catalog = Catalog::open(&file).expect("catalog");
+            let hits = similar_to_path(&catalog, &path, 60, &Device::Cpu, true, &never)
+                .expect("search")
+                .expect("not cancelled");
+            assert_eq!(hits.len(), 60);
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{n:>9} photos, Similar through the catalog (as a click in the window): median {:.0} ms, slowest {:.0} ms; {:.0}x the ranking alone",
+        times[4],
+        times[8],
+        times[4] / in_memory
+    );
 }

@@ -253,13 +253,13 @@ pub fn members_of(photos: &[PhotoRecord], c: &Clustering) -> Vec<ClusterMember> 
 }
 
 /// The features and latent code of a photo that is not in the clustered set (a file
-/// from outside, or one added since). The features are smoothed over their nearest
-/// photos in the library (`folder_features`, one per row, as the model was trained)
-/// before the stored encoder sees them.
+/// from outside, or one added since). The features are smoothed as in training,
+/// over the pool stored with the model; `folder_features` (the library's, one per
+/// row) is called only for a model stored without it.
 pub fn encode_photo(
     model: &SavedModel,
     photo: &PhotoRecord,
-    folder_features: &Array2<f32>,
+    folder_features: impl FnOnce() -> Result<Array2<f32>, LearnError>,
     device: &Device,
 ) -> Result<(Vec<f32>, Vec<f32>), LearnError> {
     let source = FeatureSource::from_name(&model.features);
@@ -276,8 +276,10 @@ pub fn encode_photo(
         .unwrap_or_default();
     let model = StoredModel::load(model, device)?;
     // Only models stored without their smoothing pool need the library reduced.
-    let library = (source == FeatureSource::Backbone && model.needs_library())
-        .then(|| model.library_unit(folder_features));
+    let library = match source == FeatureSource::Backbone && model.needs_library() {
+        true => Some(model.library_unit(&folder_features()?)),
+        false => None,
+    };
     let features = Array2::from_shape_vec((1, raw.len()), raw.clone())
         .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
     let (code, _) = model.encode(&model.input(&features, library.as_ref()))?;

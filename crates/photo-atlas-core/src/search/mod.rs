@@ -29,7 +29,7 @@ pub struct Hit {
     pub score: f32,
 }
 
-fn normalise(v: &mut [f32]) {
+pub(crate) fn normalise(v: &mut [f32]) {
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|x| *x /= norm);
@@ -120,15 +120,10 @@ pub struct Similar {
 }
 
 fn cosine(index: &CodeIndex, item: usize, unit_query: &[f32]) -> f32 {
-    if index.dim != unit_query.len() || item >= index.len() {
+    if item >= index.len() {
         return 0.0;
     }
-    index
-        .code(item)
-        .iter()
-        .zip(unit_query)
-        .map(|(a, b)| a * b)
-        .sum()
+    dot_if_same_length(index.code(item), unit_query)
 }
 
 /// The `k` photos most similar to a query. Candidates are the nearest latent codes
@@ -166,21 +161,53 @@ pub fn similar_with(
     k: usize,
     exclude: Option<usize>,
 ) -> Vec<Similar> {
-    let (mut qc, mut qf) = (query_code.to_vec(), query_features.to_vec());
-    normalise(&mut qc);
-    normalise(&mut qf);
+    let items = candidates(codes, approximate, query_code, k, exclude);
+    let feature = |j: usize| match items[j] < features.len() {
+        true => features.code(items[j]),
+        false => &[],
+    };
+    rank(codes, &items, feature, query_code, query_features, k)
+}
+
+/// The items a query's `k` similar photos are chosen from: those with the
+/// nearest codes (`CANDIDATES` of them, or `k` if more), from the approximate
+/// index when one is given.
+pub fn candidates(
+    codes: &CodeIndex,
+    approximate: Option<&ann::AnnIndex>,
+    query_code: &[f32],
+    k: usize,
+    exclude: Option<usize>,
+) -> Vec<usize> {
     let wanted = CANDIDATES.max(k);
-    let items: Vec<usize> = match approximate {
+    match approximate {
         Some(index) => index.search(query_code, wanted, exclude),
         None => codes.search(query_code, wanted, exclude),
     }
     .into_iter()
     .map(|h| h.item)
-    .collect();
+    .collect()
+}
+
+/// The `k` best of `items` (from `candidates`) by the mean of their codes' and
+/// features' similarity to the query, near-duplicates first; `feature(j)` is the
+/// unit feature vector of `items[j]` (empty or of another length when it has none).
+pub fn rank<'a>(
+    codes: &CodeIndex,
+    items: &[usize],
+    feature: impl Fn(usize) -> &'a [f32],
+    query_code: &[f32],
+    query_features: &[f32],
+    k: usize,
+) -> Vec<Similar> {
+    let (mut qc, mut qf) = (query_code.to_vec(), query_features.to_vec());
+    normalise(&mut qc);
+    normalise(&mut qf);
     let mut out: Vec<Similar> = items
-        .into_iter()
-        .map(|item| {
-            let f = cosine(features, item, &qf);
+        .iter()
+        .enumerate()
+        .map(|(j, &item)| {
+            let f = dot_if_same_length(feature(j), &qf);
             Similar {
                 item,
                 score: 0.5 * (cosine(codes, item, &qc) + f),
@@ -196,6 +223,13 @@ pub fn similar_with(
     });
     out.truncate(k);
     out
+}
+
+fn dot_if_same_length(a: &[f32], b: &[f32]) -> f32 {
+    if a.len() != b.len() {
+        return 0.0;
+    }
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use candle_core::Device;
 use std::sync::{Arc, Mutex};
 
 use super::ann::{AnnIndex, BRUTE_FORCE_LIMIT};
-use super::{CodeIndex, similar_with};
+use super::{CodeIndex, candidates, normalise, rank};
 use crate::jobs::CancelToken;
 use crate::library::PhotoKind;
 use crate::ml::features::{FeatureVectors, feature_matrix};
@@ -55,7 +55,8 @@ fn record_for(path: &str) -> Result<PhotoRecord, SearchError> {
     })
 }
 
-/// The cached feature vector of each clustered photo, in the members' order.
+/// The cached feature vector of each clustered photo, in the members' order: for
+/// a photo from outside, when the model was stored without its smoothing pool.
 fn member_features(
     catalog: &Catalog,
     folder: &str,
@@ -77,6 +78,18 @@ fn member_features(
         .collect();
     let key = FeatureSource::from_name(&saved.model.features).model_key();
     catalog.cached_features(&key, &ordered)
+}
+
+/// The vectors made unit length (`None`: empty, similar to nothing).
+fn unit_rows(vectors: FeatureVectors) -> Vec<Vec<f32>> {
+    vectors
+        .into_iter()
+        .map(|v| {
+            let mut v = v.unwrap_or_default();
+            normalise(&mut v);
+            v
+        })
+        .collect()
 }
 
 /// The approximate index of the last large folder searched, kept for the next
@@ -122,31 +135,43 @@ pub fn similar_photos(
         .map_err(|_| SearchError::Missing(photo.display().to_string()))?;
     let path = canonical
         .to_str()
-        .ok_or_else(|| SearchError::NotAPhoto(photo.display().to_string()))?
-        .to_string();
+        .ok_or_else(|| SearchError::NotAPhoto(photo.display().to_string()))?;
+    similar_to_path(catalog, path, k, device, reuse_index, cancel)
+}
+
+/// `similar_photos` for a path as the catalog writes it (canonical).
+pub fn similar_to_path(
+    catalog: &Catalog,
+    path: &str,
+    k: usize,
+    device: &Device,
+    reuse_index: bool,
+    cancel: &CancelToken,
+) -> Result<Option<Vec<SimilarPhoto>>, SearchError> {
     let folder = catalog
-        .cluster_folder_for(&path)?
+        .cluster_folder_for(path)?
         .ok_or(SearchError::NothingClustered)?;
     let saved = catalog
         .clusters(&folder)?
         .ok_or(SearchError::NothingClustered)?;
     let codes = CodeIndex::new(saved.members.iter().map(|m| m.code.as_slice()));
-    let vectors = member_features(catalog, &folder, &saved)?;
-    let dim = vectors.iter().flatten().map(Vec::len).next().unwrap_or(0);
-    let zeros = vec![0.0; dim];
-    let features = CodeIndex::new(vectors.iter().map(|v| v.as_deref().unwrap_or(&zeros)));
-    let own = saved.members.iter().position(|m| m.path == path);
+    let key = FeatureSource::from_name(&saved.model.features).model_key();
+    let own = saved.members.iter().position(|m| m.path == Path::new(path));
     if cancel.is_cancelled() {
         return Ok(None);
     }
     let (query_features, query_code) = match own {
-        Some(i) => (
-            vectors[i].clone().unwrap_or_default(),
-            saved.members[i].code.clone(),
-        ),
+        Some(i) => {
+            let member = &saved.members[i];
+            let mut own_features = catalog.current_features(&key, &[member.path.as_path()])?;
+            (
+                own_features.pop().flatten().unwrap_or_default(),
+                member.code.clone(),
+            )
+        }
         None => {
-            let (_, library) = feature_matrix(&vectors);
-            encode_photo(&saved.model, &record_for(&path)?, &library, device)?
+            let library = || Ok(feature_matrix(&member_features(catalog, &folder, &saved)?).1);
+            encode_photo(&saved.model, &record_for(path)?, library, device)?
         }
     };
     if cancel.is_cancelled() {
@@ -155,14 +180,21 @@ pub fn similar_photos(
     let approximate = reuse_index
         .then(|| approximate_index(&folder, &saved, &codes))
         .flatten();
-    let hits = similar_with(
+    // Only the candidates' features are read: 2,000 vectors, not every member's
+    // (512 MB at 100,000 photos, 1.4 s of a 1.4 s click here).
+    let items = candidates(&codes, approximate.as_deref(), &query_code, k, own);
+    let paths: Vec<&Path> = items
+        .iter()
+        .map(|&i| saved.members[i].path.as_path())
+        .collect();
+    let features = unit_rows(catalog.current_features(&key, &paths)?);
+    let hits = rank(
         &codes,
-        approximate.as_deref(),
-        &features,
+        &items,
+        |j| features[j].as_slice(),
         &query_code,
         &query_features,
         k,
-        own,
     );
     Ok(Some(
         hits.into_iter()

@@ -94,6 +94,31 @@ impl Catalog {
             })
             .collect()
     }
+
+    /// The cached vector of each catalogued photo at `paths`, or `None` where there
+    /// is none for the version the catalog holds (or no such photo): for work that
+    /// needs a few photos' vectors, not every record of their folder.
+    pub fn current_features(
+        &self,
+        model: &str,
+        paths: &[&std::path::Path],
+    ) -> Result<Vec<Option<Vec<f32>>>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.vector FROM features f JOIN photos p ON p.path = f.path
+             WHERE f.path = ?1 AND f.model = ?2 AND f.size = p.size AND f.mtime_ns = p.mtime_ns",
+        )?;
+        paths
+            .iter()
+            .map(|path| {
+                let text = crate::photo::path_text(path);
+                let mut rows = stmt.query(params![text, model])?;
+                Ok(match rows.next()? {
+                    Some(row) => Some(from_blob(&row.get::<_, Vec<u8>>(0)?)),
+                    None => None,
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -141,6 +166,40 @@ mod tests {
         };
         assert_eq!(
             cat.cached_features("lite0", &[edited]).expect("get"),
+            vec![None]
+        );
+    }
+
+    #[test]
+    fn vectors_by_path_are_those_of_the_version_the_catalog_holds() {
+        let mut cat = Catalog::open_in_memory().expect("open");
+        let photo = PhotoRecord {
+            size: 10,
+            ..PhotoRecord::bare("/lib/a.jpg")
+        };
+        let other = PhotoRecord::bare("/lib/b.jpg");
+        cat.upsert_photos(&[photo.clone(), other.clone()])
+            .expect("photos");
+        cat.put_features("lite0", &[(&photo, vec![0.5, 2.0]), (&other, vec![1.0])])
+            .expect("put");
+        let unknown = std::path::PathBuf::from("/lib/unknown.jpg");
+        let (a, b) = (other.path.clone(), photo.path.clone());
+        let paths = [a.as_path(), unknown.as_path(), b.as_path()];
+        assert_eq!(
+            cat.current_features("lite0", &paths).expect("get"),
+            vec![Some(vec![1.0]), None, Some(vec![0.5, 2.0])],
+            "in the order asked, none for a photo not catalogued"
+        );
+        // The photo changed on disk and was rescanned: its vector is stale.
+        cat.upsert_photos(&[PhotoRecord { size: 11, ..photo }])
+            .expect("rescan");
+        assert_eq!(
+            cat.current_features("lite0", &paths).expect("get"),
+            vec![Some(vec![1.0]), None, None]
+        );
+        assert_eq!(
+            cat.current_features("another-model", &paths[..1])
+                .expect("get"),
             vec![None]
         );
     }
