@@ -5,11 +5,13 @@
 //! cosine similarity over the latent codes, re-ranked with the photos' own features
 //! so that copies of the query come first; vectors are L2-normalised once when an
 //! index is built, so a query is one matrix-vector product and a partial sort (in
-//! milliseconds for 100,000 photos, see `benches/similar.rs`). And `duplicates`.
+//! milliseconds for 100,000 photos, see `benches/similar.rs`); `folder_codes` keeps
+//! a folder's codes between searches. And `duplicates`.
 
 pub mod ann;
 pub mod build;
 pub mod duplicates;
+pub mod folder_codes;
 pub mod index;
 pub mod query;
 pub mod similar;

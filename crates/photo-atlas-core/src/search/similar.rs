@@ -3,20 +3,18 @@
 //! codes and features. Shared by `photo-atlas similar` and the window.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use candle_core::Device;
 
-use std::sync::{Arc, Mutex};
-
-use super::ann::{AnnIndex, BRUTE_FORCE_LIMIT};
-use super::{CodeIndex, candidates, normalise, rank};
+use super::folder_codes::FolderCodes;
+use super::{candidates, normalise, rank};
 use crate::jobs::CancelToken;
 use crate::library::PhotoKind;
 use crate::ml::features::{FeatureVectors, feature_matrix};
 use crate::ml::learn::{FeatureSource, LearnError, encode_photo};
 use crate::photo::PhotoRecord;
-use crate::store::{Catalog, SavedClusters, StoreError};
+use crate::store::{Catalog, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -37,7 +35,7 @@ pub enum SearchError {
 /// One hit, best first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimilarPhoto {
-    pub path: std::path::PathBuf,
+    pub path: PathBuf,
     pub score: f32,
     pub near_duplicate: bool,
 }
@@ -55,29 +53,29 @@ fn record_for(path: &str) -> Result<PhotoRecord, SearchError> {
     })
 }
 
-/// The cached feature vector of each clustered photo, in the members' order: for
-/// a photo from outside, when the model was stored without its smoothing pool.
+/// The cached feature vector of each of the folder's members at `paths`, in
+/// their order: for a photo from outside, when the model was stored without its
+/// smoothing pool.
 fn member_features(
     catalog: &Catalog,
     folder: &str,
-    saved: &SavedClusters,
+    paths: &[PathBuf],
+    key: &str,
 ) -> Result<FeatureVectors, StoreError> {
-    let mut records: HashMap<std::path::PathBuf, PhotoRecord> = catalog
+    let mut records: HashMap<PathBuf, PhotoRecord> = catalog
         .photos_under(folder)?
         .into_iter()
         .map(|p| (p.path.clone(), p))
         .collect();
-    let ordered: Vec<PhotoRecord> = saved
-        .members
+    let ordered: Vec<PhotoRecord> = paths
         .iter()
-        .map(|m| {
+        .map(|p| {
             records
-                .remove(&m.path)
-                .unwrap_or_else(|| PhotoRecord::bare(m.path.clone()))
+                .remove(p)
+                .unwrap_or_else(|| PhotoRecord::bare(p.clone()))
         })
         .collect();
-    let key = FeatureSource::from_name(&saved.model.features).model_key();
-    catalog.cached_features(&key, &ordered)
+    catalog.cached_features(key, &ordered)
 }
 
 /// The vectors made unit length (`None`: empty, similar to nothing).
@@ -90,33 +88,6 @@ fn unit_rows(vectors: FeatureVectors) -> Vec<Vec<f32>> {
             v
         })
         .collect()
-}
-
-/// The approximate index of the last large folder searched, kept for the next
-/// query (the window asks many); keyed by folder, training time and size.
-type CachedIndex = (String, i64, usize, Arc<AnnIndex>);
-static APPROXIMATE: Mutex<Option<CachedIndex>> = Mutex::new(None);
-
-/// An approximate index for a folder of more than `BRUTE_FORCE_LIMIT` photos, built
-/// once and reused while the folder's model is unchanged.
-fn approximate_index(
-    folder: &str,
-    saved: &SavedClusters,
-    codes: &CodeIndex,
-) -> Option<Arc<AnnIndex>> {
-    if codes.len() <= BRUTE_FORCE_LIMIT {
-        return None;
-    }
-    let mut cache = APPROXIMATE.lock().ok()?;
-    let key = (folder.to_string(), saved.model.trained_at, codes.len());
-    if let Some((f, t, n, index)) = cache.as_ref()
-        && (f, t, n) == (&key.0, &key.1, &key.2)
-    {
-        return Some(index.clone());
-    }
-    let index = Arc::new(AnnIndex::build(codes, 100, 1));
-    *cache = Some((key.0, key.1, key.2, index.clone()));
-    Some(index)
 }
 
 /// The `k` photos most similar to `photo` (the photo itself left out). Above
@@ -151,45 +122,41 @@ pub fn similar_to_path(
     let folder = catalog
         .cluster_folder_for(path)?
         .ok_or(SearchError::NothingClustered)?;
-    let saved = catalog
-        .clusters(&folder)?
+    let Some(members) = FolderCodes::of(catalog, &folder)? else {
+        return Err(SearchError::NothingClustered);
+    };
+    let own = members.position(Path::new(path));
+    let model = catalog
+        .cluster_model(&folder)?
         .ok_or(SearchError::NothingClustered)?;
-    let codes = CodeIndex::new(saved.members.iter().map(|m| m.code.as_slice()));
-    let key = FeatureSource::from_name(&saved.model.features).model_key();
-    let own = saved.members.iter().position(|m| m.path == Path::new(path));
+    let key = FeatureSource::from_name(&model.features).model_key();
     if cancel.is_cancelled() {
         return Ok(None);
     }
     let (query_features, query_code) = match own {
         Some(i) => {
-            let member = &saved.members[i];
-            let mut own_features = catalog.current_features(&key, &[member.path.as_path()])?;
-            (
-                own_features.pop().flatten().unwrap_or_default(),
-                member.code.clone(),
-            )
+            let mut own_features = catalog.current_features(&key, &[members.paths[i].as_path()])?;
+            let code = members.codes.code(i).to_vec();
+            (own_features.pop().flatten().unwrap_or_default(), code)
         }
         None => {
-            let library = || Ok(feature_matrix(&member_features(catalog, &folder, &saved)?).1);
-            encode_photo(&saved.model, &record_for(path)?, library, device)?
+            let library =
+                || Ok(feature_matrix(&member_features(catalog, &folder, &members.paths, &key)?).1);
+            encode_photo(&model, &record_for(path)?, library, device)?
         }
     };
     if cancel.is_cancelled() {
         return Ok(None);
     }
-    let approximate = reuse_index
-        .then(|| approximate_index(&folder, &saved, &codes))
-        .flatten();
+    let approximate = reuse_index.then(|| members.approximate()).flatten();
     // Only the candidates' features are read: 2,000 vectors, not every member's
-    // (512 MB at 100,000 photos, 1.4 s of a 1.4 s click here).
-    let items = candidates(&codes, approximate.as_deref(), &query_code, k, own);
-    let paths: Vec<&Path> = items
-        .iter()
-        .map(|&i| saved.members[i].path.as_path())
-        .collect();
+    // (512 MB at 100,000 photos, 1.2 s of a 1.4 s click here).
+    let codes = &members.codes;
+    let items = candidates(codes, approximate, &query_code, k, own);
+    let paths: Vec<&Path> = items.iter().map(|&i| members.paths[i].as_path()).collect();
     let features = unit_rows(catalog.current_features(&key, &paths)?);
     let hits = rank(
-        &codes,
+        codes,
         &items,
         |j| features[j].as_slice(),
         &query_code,
@@ -199,7 +166,7 @@ pub fn similar_to_path(
     Ok(Some(
         hits.into_iter()
             .map(|hit| SimilarPhoto {
-                path: saved.members[hit.item].path.clone(),
+                path: members.paths[hit.item].clone(),
                 score: hit.score,
                 near_duplicate: hit.near_duplicate,
             })

@@ -22,6 +22,15 @@ pub struct SavedModel {
     pub weights: Vec<u8>,
 }
 
+/// Which state a folder's groups are in: when its model was trained, and how
+/// many times its members changed (learned, joined, replaced or removed; counted
+/// by every write to them, as the second and the members' rows could repeat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupsVersion {
+    trained_at: i64,
+    revision: i64,
+}
+
 /// One photo's place in the clusters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterMember {
@@ -52,6 +61,19 @@ fn parse_dims(text: &str) -> Vec<usize> {
     text.split(',').filter_map(|d| d.parse().ok()).collect()
 }
 
+/// Counts one more change to the folder's members (see `GroupsVersion`).
+pub(super) fn changed_members(
+    tx: &rusqlite::Transaction<'_>,
+    folder: &str,
+) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO cluster_revisions(folder, revision) VALUES (?1, 1)
+         ON CONFLICT(folder) DO UPDATE SET revision = revision + 1",
+    )?
+    .execute([folder])?;
+    Ok(())
+}
+
 /// `joined`: the members joined learned groups without training (see `joined_members`).
 fn insert_members(
     tx: &rusqlite::Transaction<'_>,
@@ -59,6 +81,7 @@ fn insert_members(
     members: &[ClusterMember],
     joined: bool,
 ) -> Result<(), StoreError> {
+    changed_members(tx, folder)?;
     let mut insert = tx.prepare_cached(
         "INSERT OR REPLACE INTO cluster_members(folder, path, cluster, confidence, code, soft, joined)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -200,6 +223,43 @@ impl Catalog {
         }))
     }
 
+    /// The state of the folder's groups, for what is kept between searches: `None`
+    /// if it was never clustered.
+    pub fn groups_version(&self, folder: &str) -> Result<Option<GroupsVersion>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT m.trained_at, COALESCE(r.revision, 0)
+                 FROM cluster_models m LEFT JOIN cluster_revisions r ON r.folder = m.folder
+                 WHERE m.folder = ?1",
+                [folder],
+                |r| {
+                    Ok(GroupsVersion {
+                        trained_at: r.get(0)?,
+                        revision: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Every member's path and latent code, in the order of their paths.
+    pub fn member_codes(
+        &self,
+        folder: &str,
+    ) -> Result<Vec<(std::path::PathBuf, Vec<f32>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, code FROM cluster_members WHERE folder = ?1 ORDER BY path")?;
+        let rows = stmt.query_map([folder], |r| {
+            Ok((
+                std::path::PathBuf::from(r.get::<_, String>(0)?),
+                from_blob(&r.get::<_, Vec<u8>>(1)?),
+            ))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// The clustered folder that holds `path`, else the most recently clustered one.
     pub fn cluster_folder_for(&self, path: &str) -> Result<Option<String>, StoreError> {
         let member: Option<String> = self
@@ -251,6 +311,49 @@ mod tests {
             code: vec![confidence, 1.0],
             soft: vec![confidence, 1.0 - confidence],
         }
+    }
+
+    #[test]
+    fn the_groups_version_changes_with_every_change_of_members_or_model() {
+        let mut cat = Catalog::open_in_memory().expect("catalog");
+        assert_eq!(cat.groups_version("/lib").expect("read"), None);
+        let model = SavedModel {
+            features: "backbone".into(),
+            dims: vec![1280, 32],
+            k: 2,
+            seed: 3,
+            trained_at: 0,
+            weights: vec![1],
+        };
+        let members = [member("/lib/b.jpg", 0, 0.7), member("/lib/a.jpg", 1, 0.5)];
+        cat.save_clusters("/lib", &model, &members, &[])
+            .expect("save");
+        let mut seen = vec![cat.groups_version("/lib").expect("read").expect("some")];
+        let mut changed = |cat: &Catalog, what: &str| {
+            let now = cat.groups_version("/lib").expect("read").expect("some");
+            assert!(!seen.contains(&now), "{what} left the version as it was");
+            seen.push(now);
+        };
+        cat.add_cluster_members("/lib", &[member("/lib/c.jpg", 0, 0.6)])
+            .expect("join");
+        changed(&cat, "a photo joining");
+        cat.add_cluster_members("/lib", &[member("/lib/c.jpg", 1, 0.8)])
+            .expect("replace");
+        changed(&cat, "a member replaced");
+        cat.remove_photos(&["/lib/a.jpg".into()]).expect("remove");
+        changed(&cat, "a member removed");
+        // Learned again within the same second, the same number of members.
+        let again = [member("/lib/b.jpg", 0, 0.9), member("/lib/c.jpg", 1, 0.4)];
+        cat.save_clusters("/lib", &model, &again, &[])
+            .expect("again");
+        changed(&cat, "learning again");
+        let codes = cat.member_codes("/lib").expect("codes");
+        let paths: Vec<&str> = codes
+            .iter()
+            .map(|(p, _)| p.to_str().unwrap_or(""))
+            .collect();
+        assert_eq!(paths, ["/lib/b.jpg", "/lib/c.jpg"], "in the order of paths");
+        assert_eq!(codes[1].1, vec![0.4, 1.0]);
     }
 
     #[test]

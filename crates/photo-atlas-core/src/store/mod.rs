@@ -17,7 +17,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use albums::Album;
-pub use clusters::{ClusterMember, SavedClusters, SavedModel};
+pub use clusters::{ClusterMember, GroupsVersion, SavedClusters, SavedModel};
 pub use home::SavedHome;
 pub use locations::{CACHE_ENV, CATALOG_ENV, Locations};
 pub use photos::KnownFile;
@@ -95,6 +95,11 @@ impl Catalog {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(&mut conn)?;
         Ok(Self { conn })
+    }
+
+    /// The catalog's file; `None` for one in memory.
+    pub fn file(&self) -> Option<&str> {
+        self.conn.path().filter(|p| !p.is_empty())
     }
 
     pub fn schema_version(&self) -> Result<i64, StoreError> {

@@ -92,10 +92,18 @@ impl Catalog {
             let mut photos = tx.prepare_cached("DELETE FROM photos WHERE path = ?1")?;
             let mut features = tx.prepare_cached("DELETE FROM features WHERE path = ?1")?;
             let mut members = tx.prepare_cached("DELETE FROM cluster_members WHERE path = ?1")?;
+            let mut grouped_in =
+                tx.prepare_cached("SELECT folder FROM cluster_members WHERE path = ?1")?;
             for p in paths {
                 let p = path_text(p);
                 photos.execute([&p])?;
                 features.execute([&p])?;
+                let folders = grouped_in
+                    .query_map([&p], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                for folder in folders {
+                    super::clusters::changed_members(&tx, &folder)?;
+                }
                 members.execute([&p])?;
             }
         }

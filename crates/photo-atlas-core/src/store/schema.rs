@@ -105,6 +105,14 @@ CREATE TABLE album_photos (
     r#"
 ALTER TABLE cluster_members ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 6: a count of the changes to each folder's members, so that what is kept
+    // between searches (`search::folder_codes`) knows when to read them again.
+    r#"
+CREATE TABLE cluster_revisions (
+    folder    TEXT PRIMARY KEY,
+    revision  INTEGER NOT NULL
+);
+"#,
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
