@@ -3,7 +3,8 @@
 //! then renamed, added to, taken from and deleted; the window remembers its folder,
 //! view, thumbnail size and theme across a restart; the Settings panel empties the
 //! thumbnail cache and the thumbnails come back; content groups learn by themselves
-//! once the background features are done, and only once.
+//! once the background features are done, and only once; Learn again waits for a
+//! running scan.
 
 mod util;
 
@@ -317,4 +318,62 @@ fn groups_learned_with_the_button_are_not_learned_again_by_themselves() {
         h.state().app.clustering.is_none(),
         "learning was not started again"
     );
+}
+
+/// Learn again cannot be pressed while a scan runs (learning waits for the scan,
+/// and the press would have been ignored): it is greyed out until the scan ends.
+#[test]
+fn learn_again_is_greyed_out_while_a_scan_runs() {
+    let (lib, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    trip_library(lib.path());
+    let mut h = harness_preparing(state.path(), lib.path().to_path_buf());
+    h.state_mut().app.queue(Command::SetView(ViewMode::Content));
+    step_until(&mut h, "learned groups", |h| {
+        let app = &h.state().app;
+        app.clustering.is_none()
+            && app.scan.is_none()
+            && app.joining.is_none()
+            && app
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| !s.content.is_empty() && !s.content_quick)
+    });
+    let learn_again_disabled = |h: &egui_kittest::Harness<'_, _>| {
+        h.get_by_label("Learn again").accesskit_node().is_disabled()
+    };
+    h.run_steps(2);
+    assert!(!learn_again_disabled(&h), "pressable with no scan running");
+    // A scan that runs until it is cancelled.
+    let scan = photo_atlas_core::jobs::Task::spawn(
+        "scan",
+        Default::default(),
+        photo_atlas_core::jobs::no_waker(),
+        |cancel, _| {
+            while !cancel.is_cancelled() {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Ok(Default::default())
+        },
+    );
+    h.state_mut().app.scan = Some(scan);
+    h.run_steps(2);
+    assert!(learn_again_disabled(&h), "greyed out while the scan runs");
+    h.get_by_label("Learn again").click();
+    h.run_steps(2);
+    assert!(
+        h.state().app.clustering.is_none(),
+        "a press while scanning starts nothing"
+    );
+    if let Some(scan) = &h.state().app.scan {
+        scan.cancel();
+    }
+    step_until(&mut h, "the scan and what follows it over", |h| {
+        let app = &h.state().app;
+        app.scan.is_none() && app.joining.is_none() && app.clustering.is_none()
+    });
+    h.run_steps(2);
+    assert!(!learn_again_disabled(&h), "pressable again after the scan");
 }

@@ -30,7 +30,13 @@ pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
             out,
         );
     } else {
-        summary(ui, snap, app.last_clustering.as_deref(), out);
+        summary(
+            ui,
+            snap,
+            app.last_clustering.as_deref(),
+            app.scan.is_some(),
+            out,
+        );
     }
     ui.add_space(6.0);
 }
@@ -39,14 +45,14 @@ pub fn panel(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
 fn shown_while_learning(ui: &mut egui::Ui, snap: &FolderSnapshot) {
     let text = if snap.content_quick {
         format!(
-            "Showing {} quick groups (k-means on what the photos show). Better groups are being \
+            "Showing {} (k-means on what the photos show). Better groups are being \
              learned from your photos and will replace them.",
-            snap.content.len()
+            count_label(snap.content.len(), "quick group")
         )
     } else {
         format!(
-            "Showing the {} groups learned before; new ones are being learned.",
-            snap.content.len()
+            "Showing the {} learned before; new ones are being learned.",
+            count_label(snap.content.len(), "group")
         )
     };
     ui.label(text);
@@ -85,22 +91,25 @@ fn invitation(
     }
 }
 
+/// What was learned, and Learn again (not while a scan runs: learning waits for
+/// it, and a press it would ignore must not look taken).
 fn summary(
     ui: &mut egui::Ui,
     snap: &FolderSnapshot,
     last: Option<&str>,
+    scanning: bool,
     commands: &mut Vec<Command>,
 ) {
     ui.horizontal(|ui| {
         let text = if snap.content_quick {
             format!(
-                "{} quick groups (k-means on what the photos show); Learn again to learn better ones.",
-                snap.content.len()
+                "{} (k-means on what the photos show); Learn again to learn better ones.",
+                count_label(snap.content.len(), "quick group")
             )
         } else {
             format!(
-                "{} groups, learned from your photos (autoencoder + IDEC).",
-                snap.content.len()
+                "{}, learned from your photos (autoencoder + IDEC).",
+                count_label(snap.content.len(), "group")
             )
         };
         ui.label(text);
@@ -124,8 +133,10 @@ fn summary(
             ));
         }
         let button = egui::Button::new("Learn again").selected(offer);
-        if ui
-            .add(button)
+        let response = ui.add_enabled(!scanning, button);
+        if scanning {
+            response.on_disabled_hover_text("Wait for the scan to finish.");
+        } else if response
             .on_hover_text("Fine-tunes the model on the folder as it is now")
             .clicked()
         {
