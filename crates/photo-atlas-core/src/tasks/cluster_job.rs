@@ -99,15 +99,42 @@ pub(super) fn run(
     };
     let outcome = cluster_folder(&mut catalog, folder.key(), &photos, &job, cancel, progress)?;
     Ok(outcome.map(|o| {
-        let skipped = match o.report.failed.len() {
-            0 => String::new(),
-            n => format!(" ({n} could not be read)"),
-        };
-        format!(
-            "Found {} groups in {}{skipped} in {:.0} s.",
-            o.clustering.k,
-            crate::grouping::count_label(o.photos.len(), "photo"),
-            started.elapsed().as_secs_f64()
+        let seconds = started.elapsed().as_secs_f64();
+        summary(
+            &o.clustering.labels,
+            o.photos.len(),
+            o.report.failed.len(),
+            seconds,
         )
     }))
+}
+
+/// What learning found, for the Content panel: the groups that have photos
+/// (k-means may leave one of the k empty, and "2 groups" over one would mislead).
+fn summary(labels: &[usize], photos: usize, unreadable: usize, seconds: f64) -> String {
+    let groups: std::collections::HashSet<usize> = labels.iter().copied().collect();
+    let skipped = match unreadable {
+        0 => String::new(),
+        n => format!(" ({n} could not be read)"),
+    };
+    format!(
+        "Found {} in {}{skipped} in {seconds:.0} s.",
+        crate::grouping::count_label(groups.len(), "group"),
+        crate::grouping::count_label(photos, "photo"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_counts_the_groups_that_have_photos() {
+        assert_eq!(
+            super::summary(&[1, 1, 1, 1], 4, 0, 3.6),
+            "Found 1 group in 4 photos in 4 s."
+        );
+        assert_eq!(
+            super::summary(&[0, 2, 2], 3, 1, 10.0),
+            "Found 2 groups in 3 photos (1 could not be read) in 10 s."
+        );
+    }
 }
