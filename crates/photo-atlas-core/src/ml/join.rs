@@ -7,7 +7,7 @@
 //! they are.
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use candle_core::Device;
 use ndarray::Array2;
@@ -18,7 +18,7 @@ use super::learn::{FeatureSource, LearnError, folder_features};
 use super::stored::StoredModel;
 use crate::jobs::{CancelToken, Progress};
 use crate::photo::PhotoRecord;
-use crate::store::{Catalog, ClusterMember, SavedClusters};
+use crate::store::{Catalog, ClusterMember};
 
 /// What joining did.
 #[derive(Debug, Default)]
@@ -38,11 +38,14 @@ pub fn join_new_photos(
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<Option<Joined>, LearnError> {
-    let Some(saved) = catalog.clusters(folder)? else {
+    let Some(saved) = catalog.cluster_model(folder)? else {
         return Ok(Some(Joined::default()));
     };
+    // Paths only: the members' codes and soft assignments are not needed (reading
+    // them took 0.19 s of a 0.44 s join at 100,000 photos).
+    let members = catalog.member_paths(folder)?;
     let photos = catalog.photos_under(folder)?;
-    let grouped: HashSet<&Path> = saved.members.iter().map(|m| m.path.as_path()).collect();
+    let grouped: HashSet<&Path> = members.iter().map(PathBuf::as_path).collect();
     // Kinds whose pixels cannot be decoded yet (HEIC, RAW) are not tried on every
     // rescan: learning reports them once, and they join when they can be decoded.
     let new: Vec<PhotoRecord> = photos
@@ -53,7 +56,7 @@ pub fn join_new_photos(
     if new.is_empty() {
         return Ok(Some(Joined::default()));
     }
-    let source = FeatureSource::from_name(&saved.model.features);
+    let source = FeatureSource::from_name(&saved.features);
     let net = EfficientNetLite0::load_shipped(device)?;
     let Some(features) = folder_features(catalog, &new, source, &net, device, cancel, progress)?
     else {
@@ -66,10 +69,10 @@ pub fn join_new_photos(
             report: features.report,
         }));
     }
-    let model = StoredModel::load(&saved.model, device)?;
+    let model = StoredModel::load(&saved, device)?;
     let library = match source {
         FeatureSource::Backbone if model.needs_library() => {
-            let rows = grouped_features(catalog, &photos, &saved, source)?;
+            let rows = grouped_features(catalog, &photos, &members, source)?;
             Some(model.library_unit(&rows))
         }
         _ => None,
@@ -88,15 +91,14 @@ pub fn join_new_photos(
 fn grouped_features(
     catalog: &Catalog,
     photos: &[PhotoRecord],
-    saved: &SavedClusters,
+    members: &[PathBuf],
     source: FeatureSource,
 ) -> Result<Array2<f32>, LearnError> {
     let by_path: HashMap<&Path, &PhotoRecord> =
         photos.iter().map(|p| (p.path.as_path(), p)).collect();
-    let records: Vec<PhotoRecord> = saved
-        .members
+    let records: Vec<PhotoRecord> = members
         .iter()
-        .filter_map(|m| by_path.get(m.path.as_path()).map(|p| (*p).clone()))
+        .filter_map(|m| by_path.get(m.as_path()).map(|p| (*p).clone()))
         .collect();
     let vectors = catalog.cached_features(&source.model_key(), &records)?;
     Ok(feature_matrix(&vectors).1)
@@ -141,6 +143,7 @@ mod tests {
     use crate::ml::pipeline::KChoice;
     use crate::ml::train::TrainConfig;
     use crate::scanner::{ScanOptions, scan};
+    use crate::store::SavedClusters;
 
     /// A reddish or a bluish photo with a little texture of its own.
     fn write_photo(dir: &Path, name: &str, red: bool, seed: u32) {

@@ -243,6 +243,17 @@ impl Catalog {
             .optional()?)
     }
 
+    /// Every member's path, in order (read from the index alone).
+    pub fn member_paths(&self, folder: &str) -> Result<Vec<std::path::PathBuf>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path FROM cluster_members WHERE folder = ?1 ORDER BY path")?;
+        let rows = stmt.query_map([folder], |r| {
+            Ok(std::path::PathBuf::from(r.get::<_, String>(0)?))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Every member's path and latent code, in the order of their paths.
     pub fn member_codes(
         &self,
@@ -347,6 +358,10 @@ mod tests {
         cat.save_clusters("/lib", &model, &again, &[])
             .expect("again");
         changed(&cat, "learning again");
+        assert_eq!(
+            cat.member_paths("/lib").expect("paths"),
+            [std::path::PathBuf::from("/lib/b.jpg"), "/lib/c.jpg".into()]
+        );
         let codes = cat.member_codes("/lib").expect("codes");
         let paths: Vec<&str> = codes
             .iter()
