@@ -9,10 +9,44 @@ use egui::{Color32, Pos2, Rect, Sense, Stroke, pos2, vec2};
 use crate::app::Command;
 use photo_atlas_core::tasks::FolderSnapshot;
 
-/// Country borders as polylines of (lon, lat), decoded once from the TopoJSON asset.
-static OUTLINES: LazyLock<Vec<Vec<[f64; 2]>>> = LazyLock::new(|| {
-    decode_topojson_arcs(include_str!("../../assets/countries-110m.json")).unwrap_or_default()
+/// Country borders as polylines of (lon, lat), decoded once from the TopoJSON asset,
+/// split where they cross the antimeridian, each with its extent.
+static OUTLINES: LazyLock<Vec<Outline>> = LazyLock::new(|| {
+    let arcs =
+        decode_topojson_arcs(include_str!("../../assets/countries-110m.json")).unwrap_or_default();
+    arcs.iter()
+        .flat_map(|arc| split_at_antimeridian(arc))
+        .map(|piece| Outline {
+            points: piece.to_vec(),
+            extent: bounds_of(piece),
+        })
+        .collect()
 });
+
+/// One piece of a border and its extent [west, south, east, north]: a map shows
+/// only the pieces whose extent meets its own (a trip card's map, a few degrees
+/// wide, drew every border of the world each frame: 18 % of the Events view's time).
+struct Outline {
+    points: Vec<[f64; 2]>,
+    extent: [f64; 4],
+}
+
+fn bounds_of(points: &[[f64; 2]]) -> [f64; 4] {
+    points.iter().fold(
+        [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ],
+        |[w, s, e, n], p| [w.min(p[0]), s.min(p[1]), e.max(p[0]), n.max(p[1])],
+    )
+}
+
+/// Whether two extents [west, south, east, north] meet.
+fn meet(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
+}
 
 /// Decodes TopoJSON arcs (quantized, delta-encoded) into (lon, lat) polylines.
 pub fn decode_topojson_arcs(text: &str) -> Option<Vec<Vec<[f64; 2]>>> {
@@ -112,13 +146,13 @@ fn paint_land(ui: &egui::Ui, painter: &egui::Painter, projection: &Projection) {
             Color32::from_gray(140)
         },
     );
-    for arc in OUTLINES.iter() {
-        // An arc that jumps across the antimeridian is drawn as two pieces.
-        for piece in split_at_antimeridian(arc) {
-            let points = simplified(piece.iter().map(|p| projection.at(p[0], p[1])));
-            if points.len() > 1 && points.iter().any(|p| rect.expand(50.0).contains(*p)) {
-                painter.add(egui::Shape::line(points, border));
-            }
+    let [w, s, e, n] = projection.bounds;
+    let (margin_x, margin_y) = ((e - w) * 0.05, (n - s) * 0.05);
+    let shown = [w - margin_x, s - margin_y, e + margin_x, n + margin_y];
+    for outline in OUTLINES.iter().filter(|o| meet(o.extent, shown)) {
+        let points = simplified(outline.points.iter().map(|p| projection.at(p[0], p[1])));
+        if points.len() > 1 {
+            painter.add(egui::Shape::line(points, border));
         }
     }
 }
@@ -126,6 +160,10 @@ fn paint_land(ui: &egui::Ui, painter: &egui::Painter, projection: &Projection) {
 /// A small map of `spots` (lat, lon) with a dot on each, as a trip's card shows.
 pub fn mini_map(ui: &mut egui::Ui, size: egui::Vec2, spots: &[(f64, f64)]) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(size, Sense::click());
+    if !ui.is_rect_visible(rect) {
+        // A card scrolled out of sight: nothing of its map would show.
+        return response;
+    }
     let aspect = f64::from(rect.width() / rect.height().max(1.0));
     let projection = Projection {
         rect,
@@ -295,5 +333,30 @@ mod tests {
             pieces.iter().map(|p| p.len()).collect::<Vec<_>>(),
             vec![2, 2]
         );
+    }
+
+    /// A map a few degrees wide around Paris keeps every border piece with a point
+    /// on it, and leaves out nearly all the others.
+    #[test]
+    fn a_small_map_draws_only_the_borders_near_it() {
+        let shown = [-4.0, 46.0, 9.0, 52.0];
+        let inside = |p: &[f64; 2]| {
+            (shown[0]..=shown[2]).contains(&p[0]) && (shown[1]..=shown[3]).contains(&p[1])
+        };
+        let kept: Vec<&Outline> = OUTLINES.iter().filter(|o| meet(o.extent, shown)).collect();
+        for outline in OUTLINES.iter() {
+            if outline.points.iter().any(inside) {
+                assert!(meet(outline.extent, shown), "a border on the map left out");
+            }
+        }
+        assert!(!kept.is_empty());
+        assert!(
+            kept.len() * 10 < OUTLINES.len(),
+            "{} of {} kept",
+            kept.len(),
+            OUTLINES.len()
+        );
+        assert!(!meet([10.0, 0.0, 20.0, 5.0], shown), "far away");
+        assert!(meet([8.0, 40.0, 30.0, 47.0], shown), "overlapping a corner");
     }
 }
