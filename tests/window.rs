@@ -1,7 +1,7 @@
 //! The real window code driven headless with egui_kittest, finding widgets by
 //! their accessible labels as a user (or a screen reader) would: drop a folder and
 //! see its photos, switch to Events, open a photo and step with the arrow keys,
-//! cancel a running scan, type a search.
+//! cancel a running scan, type a search; the status bar keeps its buttons in sight.
 
 mod util;
 
@@ -740,4 +740,56 @@ fn new_photos_join_the_learned_groups_after_a_rescan_without_retraining() {
         let kept = now.members.iter().find(|n| n.path == m.path).expect("kept");
         assert_eq!(kept.cluster, m.cluster, "the old photos keep their groups");
     }
+}
+
+/// While the features are computed, their Stop button stays clear of Open folder
+/// at the right of the status bar, however long the folder's path: the line that
+/// says what the library is gets cut short instead.
+#[test]
+fn the_status_bar_keeps_stop_clear_of_open_folder_with_a_long_path() {
+    use photo_atlas_core::jobs::{Progress, Task, no_waker};
+    let (root, state) = (
+        tempfile::tempdir().expect("tmp"),
+        tempfile::tempdir().expect("tmp"),
+    );
+    let lib = root
+        .path()
+        .join("a folder with a rather long name, as folders on a shared drive often have")
+        .join("and another inside it, named by the camera's import tool");
+    std::fs::create_dir_all(&lib).expect("folders");
+    trip_library(&lib);
+    let mut h = harness(state.path(), Some(lib.clone()));
+    step_until(&mut h, "the scan over", |h| {
+        !h.state().app.is_scanning() && h.state().app.snapshot.is_some()
+    });
+    // Features that run until they are stopped.
+    let features = Task::spawn(
+        "features",
+        Default::default(),
+        no_waker(),
+        |cancel, progress: &Progress| {
+            progress.start(photo_atlas_core::ml::train::Stage::Features, 100);
+            while !cancel.is_cancelled() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Ok(None)
+        },
+    );
+    h.state_mut().app.features = Some(features);
+    h.run_steps(3);
+    let stop = h.get_by_label("Stop").rect();
+    let open = h.get_by_label("Open folder…").rect();
+    assert!(
+        stop.right() < open.left() && stop.left() >= 0.0,
+        "Stop {stop:?} beside Open folder {open:?}"
+    );
+    assert!(
+        h.query_by_label_contains(&lib.display().to_string())
+            .is_some(),
+        "the whole path is still there, on hover and for a screen reader"
+    );
+    h.get_by_label("Stop").click();
+    step_until(&mut h, "the features stopped", |h| {
+        h.state().app.features.is_none()
+    });
 }

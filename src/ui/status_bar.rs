@@ -7,43 +7,75 @@ use photo_atlas_core::tasks::ScanTask;
 
 use super::count_label;
 
+/// The right side (Settings, problems, Size, Open folder) is laid out first, and
+/// the rest in the width it leaves: what is running first (a scan, the features,
+/// an export, the selection, a message), then what the library is, cut short to
+/// fit (all of it on hover). Laid out the other way round, a long folder path
+/// with the features' progress pushed their Stop button under Open folder.
 pub fn show(app: &PhotoAtlasApp, ctx: &egui::Context, out: &mut Vec<Command>) {
     egui::TopBottomPanel::bottom("status")
         .min_height(30.0)
         .show(ctx, |ui| {
-            ui.horizontal_centered(|ui| {
-                if let Some(job) = &app.scan {
-                    scan_progress(ui, job, out);
-                } else {
-                    if let Some(snap) = &app.snapshot {
-                        ui.label(count_label(snap.photos.len(), "photo"));
-                        ui.label(egui::RichText::new(&snap.folder).weak());
-                    }
-                    if let Some(last) = &app.last_scan {
-                        ui.label(egui::RichText::new(last).weak());
-                    }
-                }
-                preparing(app, ui, out);
-                super::albums::selection_bar(app, ui, out);
-                if let Some(message) = &app.message {
-                    // One line here (an error may carry a backtrace); all of it on hover.
-                    let first = message.lines().next().unwrap_or_default();
-                    ui.colored_label(ui.visuals().warn_fg_color, first)
-                        .on_hover_text(message);
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    right_side(app, ui, out)
-                });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                right_side(app, ui, out);
+                let left = egui::Layout::left_to_right(egui::Align::Center);
+                ui.with_layout(left, |ui| left_side(app, ui, out));
             });
         });
+}
+
+fn left_side(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
+    if let Some(job) = &app.scan {
+        scan_progress(ui, job, out);
+    }
+    preparing(app, ui, out);
+    super::albums::selection_bar(app, ui, out);
+    if let Some(message) = &app.message {
+        // One line here (an error may carry a backtrace); all of it on hover.
+        let first = message.lines().next().unwrap_or_default();
+        let text = egui::RichText::new(first).color(ui.visuals().warn_fg_color);
+        ui.add(egui::Label::new(text).truncate())
+            .on_hover_text(message);
+    }
+    if app.scan.is_none() {
+        library_line(app, ui);
+    }
+}
+
+/// "101 photos  /path  Scanned in 2.8 s: …  101 photos ready for Content", as
+/// much of it as fits.
+fn library_line(app: &PhotoAtlasApp, ui: &mut egui::Ui) {
+    let strong = ui.visuals().text_color();
+    let weak = ui.visuals().weak_text_color();
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let mut line = egui::text::LayoutJob::default();
+    let mut part = |text: &str, color: egui::Color32| {
+        if !line.is_empty() {
+            line.append("   ", 0.0, egui::TextFormat::simple(font.clone(), weak));
+        }
+        line.append(text, 0.0, egui::TextFormat::simple(font.clone(), color));
+    };
+    if let Some(snap) = &app.snapshot {
+        part(&count_label(snap.photos.len(), "photo"), strong);
+        part(&snap.folder, weak);
+    }
+    if let Some(last) = &app.last_scan {
+        part(last, weak);
+    }
+    if let (None, Some(done)) = (&app.features, &app.prepared) {
+        part(done, weak);
+    }
+    if line.is_empty() {
+        return;
+    }
+    let full = line.text.clone();
+    ui.add(egui::Label::new(line).truncate())
+        .on_hover_text(full);
 }
 
 /// The background features: how far, and Stop (they start again after the next scan).
 fn preparing(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
     let Some(task) = &app.features else {
-        if let Some(done) = &app.prepared {
-            ui.label(egui::RichText::new(done).weak());
-        }
         return;
     };
     let p = task.progress();
