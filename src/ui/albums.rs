@@ -73,11 +73,12 @@ pub fn selection_bar(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Comma
         } else {
             p.done() as f32 / p.total() as f32
         };
-        ui.add(
-            egui::ProgressBar::new(fraction)
-                .desired_width(180.0)
-                .text(format!("Exporting {} / {}", p.done(), p.total())),
+        let text = format!(
+            "Exporting {} / {}",
+            super::thousands(p.done()),
+            super::thousands(p.total())
         );
+        ui.add(super::labelled_progress(ui, fraction, text));
         if ui.button("Cancel export").clicked() {
             out.push(Command::CancelExport);
         }

@@ -19,7 +19,21 @@ mod viewer;
 pub mod world_map;
 
 use crate::app::{Command, PhotoAtlasApp, TextureCache};
-pub use photo_atlas_core::grouping::count_label;
+pub use photo_atlas_core::grouping::{count_label, thousands};
+
+/// A progress bar in the status bar, wide enough for its text ("Preparing
+/// Content: 2,336 / 4,317" was cut off in a fixed 200 points).
+fn labelled_progress(ui: &egui::Ui, fraction: f32, text: String) -> egui::ProgressBar {
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let width = ui
+        .painter()
+        .layout_no_wrap(text.clone(), font, egui::Color32::WHITE)
+        .size()
+        .x;
+    egui::ProgressBar::new(fraction)
+        .desired_width((width + 24.0).max(160.0))
+        .text(text)
+}
 
 /// Draws one frame.
 pub fn draw(

@@ -5,7 +5,7 @@ use crate::app::{Command, PhotoAtlasApp};
 use photo_atlas_core::jobs::ScanStage;
 use photo_atlas_core::tasks::ScanTask;
 
-use super::count_label;
+use super::{count_label, thousands};
 
 /// The right side (Settings, problems, Size, Open folder) is laid out first, and
 /// the rest in the width it leaves: what is running first (a scan, the features,
@@ -83,8 +83,12 @@ fn preparing(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
         return; // checking what is missing, or nothing is
     }
     let fraction = p.done() as f32 / p.total() as f32;
-    let text = format!("Preparing Content: {} / {}", p.done(), p.total());
-    ui.add(egui::ProgressBar::new(fraction).desired_width(200.0).text(text))
+    let text = format!(
+        "Preparing Content: {} / {}",
+        thousands(p.done()),
+        thousands(p.total())
+    );
+    ui.add(super::labelled_progress(ui, fraction, text))
         .on_hover_text("Features of the new photos, computed on one core so that Content and searches such as \"dog\" find them ready");
     if ui.small_button("Stop").clicked() {
         out.push(Command::StopPreparing);
@@ -94,6 +98,7 @@ fn preparing(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
 fn scan_progress(ui: &mut egui::Ui, job: &ScanTask, commands: &mut Vec<Command>) {
     let p = job.progress();
     let (done, total) = (p.done(), p.total());
+    let (done, total) = (thousands(done), thousands(total));
     let text = match (p.stage::<ScanStage>(), job.rate_and_eta()) {
         (ScanStage::Walking, _) => format!("Looking for photos… {done} found"),
         (_, Some((rate, eta))) => {
@@ -104,16 +109,11 @@ fn scan_progress(ui: &mut egui::Ui, job: &ScanTask, commands: &mut Vec<Command>)
         }
         (stage, None) => format!("{} · {done} / {total}", stage.describe()),
     };
-    let fraction = if total == 0 {
-        0.0
-    } else {
-        done as f32 / total as f32
+    let fraction = match p.total() {
+        0 => 0.0,
+        total => p.done() as f32 / total as f32,
     };
-    ui.add(
-        egui::ProgressBar::new(fraction)
-            .desired_width(220.0)
-            .text(text),
-    );
+    ui.add(super::labelled_progress(ui, fraction, text));
     if ui
         .button("Cancel")
         .on_hover_text("Stop the scan; what is read is kept")

@@ -32,6 +32,11 @@ pub fn range_label(first: NaiveDate, last: NaiveDate) -> String {
 
 /// "1 photo", "4,317 photos".
 pub fn count_label(n: usize, noun: &str) -> String {
+    format!("{} {noun}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+/// `n` with its thousands set apart: "4,317".
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -40,7 +45,7 @@ pub fn count_label(n: usize, noun: &str) -> String {
         }
         grouped.push(c);
     }
-    format!("{grouped} {noun}{}", if n == 1 { "" } else { "s" })
+    grouped
 }
 
 #[cfg(test)]
@@ -50,6 +55,9 @@ mod tests {
         assert_eq!(super::count_label(1, "photo"), "1 photo");
         assert_eq!(super::count_label(4317, "photo"), "4,317 photos");
         assert_eq!(super::count_label(100_000, "photo"), "100,000 photos");
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 
     use super::*;

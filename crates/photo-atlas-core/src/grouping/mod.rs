@@ -12,7 +12,7 @@ pub mod zones;
 
 pub use dates::group_by_date;
 pub use events::{EventOptions, group_by_event};
-pub use labels::{count_label, day_label, range_label};
+pub use labels::{count_label, day_label, range_label, thousands};
 
 use crate::metadata::Timestamp;
 use crate::photo::PhotoRecord;
