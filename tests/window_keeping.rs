@@ -219,6 +219,29 @@ fn after_a_scan_the_features_are_computed_in_the_background_without_a_button() {
     assert!(h.state().app.features.is_none(), "the task has ended");
 }
 
+/// Learning is over and the Content view holds the groups it learned.
+fn shows_learned_groups(app: &photo_atlas::app::PhotoAtlasApp) -> bool {
+    app.clustering.is_none()
+        && app
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| !s.content.is_empty() && !s.content_quick)
+}
+
+/// The window on `lib` in the Content view, computing features in the background,
+/// once it shows the groups it learned by itself.
+fn content_learning_by_itself(
+    state: &std::path::Path,
+    lib: &std::path::Path,
+) -> egui_kittest::Harness<'static, photo_atlas::window::PhotoAtlasWindow> {
+    let mut h = harness_preparing(state, lib.to_path_buf());
+    h.state_mut().app.queue(Command::SetView(ViewMode::Content));
+    step_until(&mut h, "learned groups", |h| {
+        shows_learned_groups(&h.state().app)
+    });
+    h
+}
+
 /// Content fills by itself: drop a folder and press nothing, and the Content view
 /// shows groups (quick ones first, then learned ones); a rescan with new photos
 /// puts them in the learned groups without training again.
@@ -229,16 +252,7 @@ fn content_groups_appear_without_a_button_and_new_photos_join_them_without_retra
         tempfile::tempdir().expect("tmp"),
     );
     trip_library(lib.path());
-    let mut h = harness_preparing(state.path(), lib.path().to_path_buf());
-    h.state_mut().app.queue(Command::SetView(ViewMode::Content));
-    step_until(&mut h, "learned groups", |h| {
-        let app = &h.state().app;
-        app.clustering.is_none()
-            && app
-                .snapshot
-                .as_ref()
-                .is_some_and(|s| !s.content.is_empty() && !s.content_quick)
-    });
+    let mut h = content_learning_by_itself(state.path(), lib.path());
     assert!(
         h.query_by_label_contains("learned from your photos")
             .is_some(),
@@ -298,12 +312,7 @@ fn groups_learned_with_the_button_are_not_learned_again_by_themselves() {
     let unlearned = h.state().app.snapshot.clone();
     h.state_mut().app.queue(Command::StartClustering);
     step_until(&mut h, "learned groups shown", |h| {
-        let app = &h.state().app;
-        app.clustering.is_none()
-            && app
-                .snapshot
-                .as_ref()
-                .is_some_and(|s| !s.content.is_empty() && !s.content_quick)
+        shows_learned_groups(&h.state().app)
     });
     let app = &mut h.state_mut().app;
     app.snapshot = unlearned;
@@ -329,17 +338,10 @@ fn learn_again_is_greyed_out_while_a_scan_runs() {
         tempfile::tempdir().expect("tmp"),
     );
     trip_library(lib.path());
-    let mut h = harness_preparing(state.path(), lib.path().to_path_buf());
-    h.state_mut().app.queue(Command::SetView(ViewMode::Content));
-    step_until(&mut h, "learned groups", |h| {
+    let mut h = content_learning_by_itself(state.path(), lib.path());
+    step_until(&mut h, "nothing running", |h| {
         let app = &h.state().app;
-        app.clustering.is_none()
-            && app.scan.is_none()
-            && app.joining.is_none()
-            && app
-                .snapshot
-                .as_ref()
-                .is_some_and(|s| !s.content.is_empty() && !s.content_quick)
+        app.scan.is_none() && app.joining.is_none()
     });
     let learn_again_disabled = |h: &egui_kittest::Harness<'_, _>| {
         h.get_by_label("Learn again").accesskit_node().is_disabled()

@@ -99,14 +99,7 @@ mod tests {
     fn kept_codes_are_read_again_once_the_groups_change() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut catalog = Catalog::open(&dir.path().join("c.sqlite")).expect("catalog");
-        let model = SavedModel {
-            features: "backbone".into(),
-            dims: vec![4, 2],
-            k: 1,
-            seed: 1,
-            trained_at: 0,
-            weights: vec![0],
-        };
+        let model = SavedModel::stand_in(vec![4, 2], 1);
         let first = [
             member("/lib/b.jpg", vec![1.0, 0.0]),
             member("/lib/a.jpg", vec![0.0, 1.0]),

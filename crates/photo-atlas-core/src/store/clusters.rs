@@ -31,6 +31,21 @@ pub struct GroupsVersion {
     revision: i64,
 }
 
+#[cfg(test)]
+impl SavedModel {
+    /// A model as tests store one, with `dims` and `k`: its weights are never loaded.
+    pub(crate) fn stand_in(dims: Vec<usize>, k: usize) -> Self {
+        Self {
+            features: "backbone".into(),
+            dims,
+            k,
+            seed: 1,
+            trained_at: 0,
+            weights: vec![0],
+        }
+    }
+}
+
 /// One photo's place in the clusters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterMember {
@@ -328,14 +343,7 @@ mod tests {
     fn the_groups_version_changes_with_every_change_of_members_or_model() {
         let mut cat = Catalog::open_in_memory().expect("catalog");
         assert_eq!(cat.groups_version("/lib").expect("read"), None);
-        let model = SavedModel {
-            features: "backbone".into(),
-            dims: vec![1280, 32],
-            k: 2,
-            seed: 3,
-            trained_at: 0,
-            weights: vec![1],
-        };
+        let model = SavedModel::stand_in(vec![1280, 32], 2);
         let members = [member("/lib/b.jpg", 0, 0.7), member("/lib/a.jpg", 1, 0.5)];
         cat.save_clusters("/lib", &model, &members, &[])
             .expect("save");
@@ -419,14 +427,7 @@ mod tests {
     #[test]
     fn joined_members_are_counted_until_the_groups_are_learned_again() {
         let mut cat = Catalog::open_in_memory().expect("catalog");
-        let model = SavedModel {
-            features: "backbone".into(),
-            dims: vec![128, 32],
-            k: 2,
-            seed: 1,
-            trained_at: 0,
-            weights: vec![1],
-        };
+        let model = SavedModel::stand_in(vec![128, 32], 2);
         let learned = [member("/lib/a.jpg", 0, 0.5), member("/lib/b.jpg", 1, 0.5)];
         cat.save_clusters("/lib", &model, &learned, &[])
             .expect("save");

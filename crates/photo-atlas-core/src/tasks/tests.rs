@@ -181,14 +181,7 @@ fn a_similar_search_stops_when_cancelled() {
             soft: vec![1.0],
         })
         .collect();
-    let model = SavedModel {
-        features: "backbone".into(),
-        dims: vec![1280, 2],
-        k: 1,
-        seed: 1,
-        trained_at: 0,
-        weights: Vec::new(),
-    };
+    let model = SavedModel::stand_in(vec![1280, 2], 1);
     catalog
         .save_clusters(folder.key(), &model, &members, &[(0, "all".into())])
         .expect("save");
