@@ -762,19 +762,16 @@ fn the_status_bar_keeps_stop_clear_of_open_folder_with_a_long_path() {
     step_until(&mut h, "the scan over", |h| {
         !h.state().app.is_scanning() && h.state().app.snapshot.is_some()
     });
-    // Features that run until they are stopped.
-    let features = Task::spawn(
-        "features",
-        Default::default(),
-        no_waker(),
-        |cancel, progress: &Progress| {
-            progress.start(photo_atlas_core::ml::train::Stage::Features, 100);
-            while !cancel.is_cancelled() {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            Ok(None)
-        },
-    );
+    // Features that run until they are stopped, 100 to do from the start (set
+    // before the thread runs: set in it, a busy machine drew frames without it).
+    let progress = std::sync::Arc::new(Progress::default());
+    progress.start(photo_atlas_core::ml::train::Stage::Features, 100);
+    let features = Task::spawn("features", progress, no_waker(), |cancel, _| {
+        while !cancel.is_cancelled() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok(None)
+    });
     h.state_mut().app.features = Some(features);
     h.run_steps(3);
     let stop = h.get_by_label("Stop").rect();
