@@ -31,7 +31,7 @@ pub struct Hit {
     pub score: f32,
 }
 
-pub(crate) fn normalise(v: &mut [f32]) {
+fn normalise(v: &mut [f32]) {
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
         v.iter_mut().for_each(|x| *x /= norm);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use candle_core::Device;
 
 use super::folder_codes::FolderCodes;
-use super::{candidates, normalise, rank};
+use super::{CodeIndex, candidates, rank};
 use crate::jobs::CancelToken;
 use crate::library::PhotoKind;
 use crate::ml::features::{FeatureVectors, feature_matrix};
@@ -78,16 +78,12 @@ fn member_features(
     catalog.cached_features(key, &ordered)
 }
 
-/// The vectors made unit length (`None`: empty, similar to nothing).
-fn unit_rows(vectors: FeatureVectors) -> Vec<Vec<f32>> {
-    vectors
-        .into_iter()
-        .map(|v| {
-            let mut v = v.unwrap_or_default();
-            normalise(&mut v);
-            v
-        })
-        .collect()
+/// The vectors as an index of unit rows, one per vector in order; a missing
+/// one is zeros, similar to nothing.
+fn feature_index(vectors: &FeatureVectors) -> CodeIndex {
+    let dim = vectors.iter().flatten().map(Vec::len).next().unwrap_or(0);
+    let zeros = vec![0.0; dim];
+    CodeIndex::new(vectors.iter().map(|v| v.as_deref().unwrap_or(&zeros)))
 }
 
 /// The `k` photos most similar to `photo` (the photo itself left out). Above
@@ -126,10 +122,10 @@ pub fn similar_to_path(
         return Err(SearchError::NothingClustered);
     };
     let own = members.position(Path::new(path));
-    let model = catalog
-        .cluster_model(&folder)?
+    let source = catalog
+        .cluster_feature_source(&folder)?
         .ok_or(SearchError::NothingClustered)?;
-    let key = FeatureSource::from_name(&model.features).model_key();
+    let key = FeatureSource::from_name(&source).model_key();
     if cancel.is_cancelled() {
         return Ok(None);
     }
@@ -140,6 +136,9 @@ pub fn similar_to_path(
             (own_features.pop().flatten().unwrap_or_default(), code)
         }
         None => {
+            let model = catalog
+                .cluster_model(&folder)?
+                .ok_or(SearchError::NothingClustered)?;
             let library =
                 || Ok(feature_matrix(&member_features(catalog, &folder, &members.paths, &key)?).1);
             encode_photo(&model, &record_for(path)?, library, device)?
@@ -154,11 +153,11 @@ pub fn similar_to_path(
     let codes = &members.codes;
     let items = candidates(codes, approximate, &query_code, k, own);
     let paths: Vec<&Path> = items.iter().map(|&i| members.paths[i].as_path()).collect();
-    let features = unit_rows(catalog.current_features(&key, &paths)?);
+    let features = feature_index(&catalog.current_features(&key, &paths)?);
     let hits = rank(
         codes,
         &items,
-        |j| features[j].as_slice(),
+        |j| features.code(j),
         &query_code,
         &query_features,
         k,

@@ -200,6 +200,19 @@ impl Catalog {
             .optional()?)
     }
 
+    /// The feature source ("backbone" or "pixels") the folder's model was trained
+    /// on, without reading the model (tens of MB with its smoothing pool).
+    pub fn cluster_feature_source(&self, folder: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT features FROM cluster_models WHERE folder = ?1",
+                [folder],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// The folder's clusters, or `None` if it was never clustered.
     pub fn clusters(&self, folder: &str) -> Result<Option<SavedClusters>, StoreError> {
         let Some(model) = self.cluster_model(folder)? else {
@@ -366,6 +379,11 @@ mod tests {
         cat.save_clusters("/lib", &model, &again, &[])
             .expect("again");
         changed(&cat, "learning again");
+        assert_eq!(
+            cat.cluster_feature_source("/lib").expect("read").as_deref(),
+            Some("backbone")
+        );
+        assert_eq!(cat.cluster_feature_source("/other").expect("read"), None);
         assert_eq!(
             cat.member_paths("/lib").expect("paths"),
             [std::path::PathBuf::from("/lib/b.jpg"), "/lib/c.jpg".into()]
