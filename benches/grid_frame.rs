@@ -2,7 +2,7 @@
 //! scrolling, in each view (goal: a median under 8 ms on a 2-core laptop).
 //! Runs the real UI code in a headless egui context (layout + tessellation, no GPU).
 //! Then All, Events and Places again, idle and while the real background features
-//! task (one thread, nice 10) computes features for 600 generated photos.
+//! task (one thread a core, nice 10) computes features for 600 generated photos.
 //! `cargo bench --bench grid_frame`; prints figures, asserts nothing.
 
 use std::time::{Duration, Instant};
@@ -90,8 +90,8 @@ fn main() {
     while_features_run(state.path(), &snapshot);
 }
 
-/// The same frames while the background features task (the real one, one thread at
-/// nice 10) computes features for a folder of photos, beside the same view idle.
+/// The same frames while the background features task (the real one, one thread a
+/// core at nice 10) computes features for a folder of photos, beside the same view idle.
 fn while_features_run(state: &std::path::Path, snapshot: &FolderSnapshot) {
     let photos = state.join("photos");
     std::fs::create_dir_all(&photos).expect("photos folder");

@@ -89,7 +89,7 @@ fn preparing(app: &PhotoAtlasApp, ui: &mut egui::Ui, out: &mut Vec<Command>) {
         thousands(p.total())
     );
     ui.add(super::labelled_progress(ui, fraction, text))
-        .on_hover_text("Features of the new photos, computed on one core so that Content and searches such as \"dog\" find them ready");
+        .on_hover_text("Features of the new photos, computed at a low priority so that Content and searches such as \"dog\" find them ready");
     if ui.small_button("Stop").clicked() {
         out.push(Command::StopPreparing);
     }

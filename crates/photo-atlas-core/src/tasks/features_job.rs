@@ -1,11 +1,12 @@
 //! Features in the background: after a scan, the network's features (and each
 //! photo's top classes, which the search reads) are computed for the photos of the
 //! folder that have none yet, and cached, so that Content and searches by what a
-//! photo shows find them ready. It runs on one thread of its own (a rayon pool of
-//! one, at a low OS priority on Linux), leaving the other cores to the window, and
-//! a front end cancels it whenever something more pressing needs the CPU (a scan,
-//! learning, the viewer); what was computed stays cached, so the next start goes on
-//! where it stopped.
+//! photo shows find them ready. It runs on a rayon pool of its own: on Linux one
+//! thread a core at a low OS priority (nice 10), so that the window's threads run
+//! first whenever they want a core; elsewhere, where the priority is not lowered,
+//! one thread, leaving the other cores to the window. A front end cancels it
+//! whenever something more pressing needs the CPU (a scan, learning, the viewer);
+//! what was computed stays cached, so the next start goes on where it stopped.
 
 use std::path::{Path, PathBuf};
 
@@ -59,22 +60,33 @@ fn compute_missing(
     let device = device_for(device, progress);
     let net = EfficientNetLite0::load_shipped(&device).map_err(MlError::from)?;
     let extractor = Extractor::Backbone(&net, &device);
-    let one_thread = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(background_threads())
         .thread_name(|_| "features-worker".into())
         .start_handler(|_| lower_priority())
         .build();
     let run =
         |catalog: &mut Catalog| extract_features(catalog, &todo, &extractor, cancel, progress);
-    let (_, report) = match one_thread {
+    let (_, report) = match pool {
         Ok(pool) => pool.install(|| run(&mut catalog))?,
         Err(_) => run(&mut catalog)?,
     };
     Ok((!report.cancelled).then_some(report))
 }
 
+/// Threads the background features use: every core where they run at a lower
+/// priority than the window (flowers, 4,317 photos, in the window on 2 cores: 93
+/// photos/s against 55 on one thread, first groups 30 s sooner), else one.
+fn background_threads() -> usize {
+    if cfg!(target_os = "linux") {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        1
+    }
+}
+
 /// Asks the OS to run the calling thread after the others (nice 10) on Linux, where
-/// a nice value is per thread; elsewhere the single thread is the only restraint.
+/// a nice value is per thread; elsewhere a single thread is the only restraint.
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: plain system calls on the calling thread's own id; a failure only
