@@ -1,8 +1,9 @@
 //! Preparing Content in the background: after each scan (and the joining of new
 //! photos to learned groups), the features of photos that have none are computed
 //! at a low priority (`tasks::start_features`), so that Find groups and searches
-//! by what photos show ("dog") find them ready. Anything more pressing stops it (a scan, learning, the viewer, another
-//! folder) and it starts again when that is over: what it computed stays cached.
+//! by what photos show ("dog") find them ready. Anything more pressing stops it
+//! (a scan, learning, the viewer, another folder) and it starts again when that
+//! is over: what it computed stays cached.
 //! When it is done, a folder without learned content groups starts learning them.
 
 use super::PhotoAtlasApp;
