@@ -28,12 +28,22 @@ fn columns(rows: ArrayView2<f32>) -> Array2<f32> {
     rows.t().as_standard_layout().into_owned()
 }
 
-/// Query rows a similarity block holds, and candidates: 128 × 4,096 values, 2 MB,
+/// Query rows a similarity block holds, and candidates: 512 × 1,024 values, 2 MB,
 /// stay in cache between the product that writes them and the pass that reads
 /// them. (One block of 256 queries against all 20,000 candidates was 20 MB, zeroed
-/// and written to memory, and made smoothing twice as slow as its products.)
-const QUERY_BLOCK: usize = 128;
-const CANDIDATE_BLOCK: usize = 4096;
+/// and written to memory, and made smoothing twice as slow as its products.) The
+/// product packs its candidates for every block of queries: 128 × 4,096 packed
+/// four times as much for the same similarities, and smoothing 100,000 photos
+/// took 4.0 s against 3.7 s.
+const QUERY_BLOCK: usize = 512;
+const CANDIDATE_BLOCK: usize = 1024;
+
+/// Query rows per block for `queries` of them: `QUERY_BLOCK`, or fewer so that
+/// every thread gets a block (joining 1,000 photos is a single block otherwise).
+fn query_block(queries: usize) -> usize {
+    let threads = rayon::current_num_threads().max(1);
+    queries.div_ceil(threads).clamp(1, QUERY_BLOCK)
+}
 
 /// For each row of `queries`, the indices of the `k` most similar columns of
 /// `candidates` (d, m), most similar first, column `owns[i]` left out for query
@@ -45,11 +55,12 @@ fn best_matches(
     k: usize,
 ) -> Vec<Vec<usize>> {
     let m = candidates.ncols();
-    let chunks: Vec<usize> = (0..queries.nrows()).step_by(QUERY_BLOCK).collect();
+    let block_rows = query_block(queries.nrows());
+    let chunks: Vec<usize> = (0..queries.nrows()).step_by(block_rows).collect();
     chunks
         .into_par_iter()
         .flat_map_iter(|start| {
-            let end = (start + QUERY_BLOCK).min(queries.nrows());
+            let end = (start + block_rows).min(queries.nrows());
             let block = queries.slice(s![start..end, ..]);
             let mut best = vec![Vec::with_capacity(k + 1); end - start];
             let mut sims = Array2::zeros((end - start, CANDIDATE_BLOCK.min(m)));
