@@ -1,10 +1,10 @@
 //! Features in the background: after a scan, the network's features (and each
 //! photo's top classes, which the search reads) are computed for the photos of the
 //! folder that have none yet, and cached, so that Content and searches by what a
-//! photo shows find them ready. It runs on a rayon pool of its own: on Linux one
-//! thread a core at a low OS priority (nice 10), so that the window's threads run
-//! first whenever they want a core; elsewhere, where the priority is not lowered,
-//! one thread, leaving the other cores to the window. A front end cancels it
+//! photo shows find them ready. It runs on a rayon pool of its own: one thread a
+//! core at a low OS priority (`super::priority`), so that the window's threads run
+//! first whenever they want a core; where the priority cannot be lowered, one
+//! thread, leaving the other cores to the window. A front end cancels it
 //! whenever something more pressing needs the CPU (a scan, learning, the viewer);
 //! what was computed stays cached, so the next start goes on where it stopped.
 
@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::Failure;
 use super::cluster_job::device_for;
+use super::priority::lower_current_thread;
 use crate::jobs::{CancelToken, Progress, Task, Waker};
 use crate::library::PhotoFolder;
 use crate::ml::device::DeviceChoice;
@@ -35,8 +36,8 @@ pub fn start_features(
         Default::default(),
         waker,
         move |cancel, progress| {
-            lower_priority();
-            compute_missing(&l, &folder, device, cancel, progress)
+            let threads = background_threads(lower_current_thread());
+            compute_missing(&l, &folder, device, threads, cancel, progress)
         },
     )
 }
@@ -45,6 +46,7 @@ fn compute_missing(
     l: &Locations,
     folder: &Path,
     device: DeviceChoice,
+    threads: usize,
     cancel: &CancelToken,
     progress: &Progress,
 ) -> Result<Option<FeatureReport>, Failure> {
@@ -61,9 +63,11 @@ fn compute_missing(
     let net = EfficientNetLite0::load_shipped(&device).map_err(MlError::from)?;
     let extractor = Extractor::Backbone(&net, &device);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(background_threads())
+        .num_threads(threads)
         .thread_name(|_| "features-worker".into())
-        .start_handler(|_| lower_priority())
+        .start_handler(|_| {
+            lower_current_thread();
+        })
         .build();
     let run =
         |catalog: &mut Catalog| extract_features(catalog, &todo, &extractor, cancel, progress);
@@ -74,51 +78,21 @@ fn compute_missing(
     Ok((!report.cancelled).then_some(report))
 }
 
-/// Threads the background features use: every core where they run at a lower
-/// priority than the window (flowers, 4,317 photos, in the window on 2 cores: 93
-/// photos/s against 55 on one thread, first groups 30 s sooner), else one.
-fn background_threads() -> usize {
-    if cfg!(target_os = "linux") {
+/// Threads the background features use: every core when they run at a lower
+/// priority than the window (`lowered`: flowers, 4,317 photos, in the window on 2
+/// cores: 93 photos/s against 55 on one thread, first groups 30 s sooner), else one.
+fn background_threads(lowered: bool) -> usize {
+    if lowered {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         1
     }
 }
 
-/// Asks the OS to run the calling thread after the others (nice 10) on Linux, where
-/// a nice value is per thread; elsewhere a single thread is the only restraint.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread's own id; a failure only
-    // leaves the priority as it was.
-    unsafe {
-        let me = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, me as libc::id_t, BACKGROUND_NICE);
-    }
-}
-
-/// How much lower than the window the background features run (Linux nice value).
-#[cfg(target_os = "linux")]
-const BACKGROUND_NICE: libc::c_int = 10;
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::jobs::Waker;
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_background_thread_runs_at_a_lower_priority() {
-        let nice = std::thread::spawn(|| {
-            lower_priority();
-            // SAFETY: reads the calling thread's own priority.
-            unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) }
-        })
-        .join()
-        .expect("thread");
-        // At least nice 10: a process already nicer than that stays as nice.
-        assert!(nice >= BACKGROUND_NICE, "nice {nice}");
-    }
 
     #[test]
     fn missing_features_are_computed_once_and_then_found_cached() {

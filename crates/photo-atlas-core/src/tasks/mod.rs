@@ -10,6 +10,7 @@ mod cluster_job;
 mod export_job;
 mod features_job;
 mod image_loader;
+mod priority;
 mod scan_job;
 mod search_job;
 mod similar_job;
