@@ -201,8 +201,7 @@ impl DenseCpu {
         if rows == 0 {
             return f32::NAN;
         }
-        let threads = rayon::current_num_threads().max(1);
-        let per = rows.div_ceil(threads).max(32);
+        let per = rows.div_ceil(slices()).max(MIN_SLICE_ROWS);
         let starts: Vec<usize> = (0..rows).step_by(per).collect();
         if self.work.len() < starts.len() {
             self.work.resize_with(starts.len(), Workspace::default);
@@ -232,6 +231,30 @@ impl DenseCpu {
         }
         (loss / rows as f64) as f32
     }
+}
+
+/// Fewer rows than this in a slice cost more in per-slice work (packing the
+/// weights, a gradient buffer to sum) than a thread more saves.
+const MIN_SLICE_ROWS: usize = 32;
+
+/// Slices a batch is split into: one a thread of the pool, but no more than the
+/// machine's physical cores. Two hardware threads of one core share its
+/// multiply-add units, so a second slice there adds its per-slice work and saves
+/// nothing. `PHOTO_ATLAS_SLICES` sets the count instead, for measuring.
+fn slices() -> usize {
+    static CHOSEN: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    let chosen = CHOSEN.get_or_init(|| {
+        let set = std::env::var("PHOTO_ATLAS_SLICES").ok();
+        set.and_then(|v| v.parse().ok())
+    });
+    chosen
+        .unwrap_or_else(|| physical_cores().min(rayon::current_num_threads()))
+        .max(1)
+}
+
+fn physical_cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(num_cpus::get_physical)
 }
 
 /// One thread's slice of a batch: `x` its rows, what the output should be, fed
