@@ -5,8 +5,8 @@
 //! (`super::adam`). candle spends most of a small network's step outside the
 //! products (a tensor allocated per operation, eight per parameter in its AdamW),
 //! and split over threads each product got slower; here a batch is split into one
-//! slice per thread, each slice's gradients computed alone and summed, so more
-//! cores mean more slices. Same recipe and initial weights as the candle path,
+//! slice per physical core, each slice's gradients computed alone and summed, so
+//! more cores mean more slices. Same recipe and initial weights as the candle path,
 //! which stays for the GPU and the convolutional network.
 
 use std::collections::HashMap;
@@ -240,7 +240,8 @@ const MIN_SLICE_ROWS: usize = 32;
 /// Slices a batch is split into: one a thread of the pool, but no more than the
 /// machine's physical cores. Two hardware threads of one core share its
 /// multiply-add units, so a second slice there adds its per-slice work and saves
-/// nothing. `PHOTO_ATLAS_SLICES` sets the count instead, for measuring.
+/// nothing (here, 2 cores: a step took 4.0 ms in 2 slices, 5.7-6.0 ms in 8).
+/// `PHOTO_ATLAS_SLICES` sets the count instead, for measuring.
 fn slices() -> usize {
     static CHOSEN: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
     let chosen = CHOSEN.get_or_init(|| {
