@@ -253,7 +253,8 @@ fn slices() -> usize {
         .max(1)
 }
 
-fn physical_cores() -> usize {
+/// The machine's cores, hardware threads not counted.
+pub(super) fn physical_cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(num_cpus::get_physical)
 }

@@ -12,6 +12,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::arrays::to_tensor;
+use super::dense_cpu::physical_cores;
 use super::kmeans::{KMeansError, choose_k, kmeans_sampled, silhouette};
 use super::learner::{learner, soft_assignments};
 use super::neighbours::{NEIGHBOURS, PoolStates, STEPS, smooth};
@@ -192,7 +193,20 @@ pub fn cluster_input(
 ) -> Result<Option<Clustering>, ClusterError> {
     // On a thread of the pool, so that a training step's parallel parts are
     // shared out by work stealing rather than by waking a sleeping thread from
-    // outside the pool, two or three times a step.
+    // outside the pool, two or three times a step. A pool of no more threads
+    // than cores: training splits its batches one slice a core, and idle workers
+    // on the cores' other hardware threads took time from it (here, 4 threads on
+    // 2 cores: pretraining 11.7 s against 9.6 s).
+    let threads = physical_cores().min(rayon::current_num_threads());
+    if threads < rayon::current_num_threads() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|_| "learning".into())
+            .build();
+        if let Ok(pool) = pool {
+            return pool.install(|| learn_from(prepared, job));
+        }
+    }
     rayon::scope(|_| learn_from(prepared, job))
 }
 
