@@ -248,15 +248,15 @@ fn slices() -> usize {
         let set = std::env::var("PHOTO_ATLAS_SLICES").ok();
         set.and_then(|v| v.parse().ok())
     });
-    chosen
-        .unwrap_or_else(|| physical_cores().min(rayon::current_num_threads()))
-        .max(1)
+    chosen.unwrap_or_else(training_threads).max(1)
 }
 
-/// The machine's cores, hardware threads not counted.
-pub(super) fn physical_cores() -> usize {
+/// Threads worth training on: the pool's, but no more than the machine's
+/// physical cores (hardware threads not counted).
+pub(super) fn training_threads() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(num_cpus::get_physical)
+    let cores = *CORES.get_or_init(num_cpus::get_physical);
+    cores.min(rayon::current_num_threads())
 }
 
 /// One thread's slice of a batch: `x` its rows, what the output should be, fed

@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 
 use super::arrays::to_tensor;
-use super::dense_cpu::physical_cores;
+use super::dense_cpu::training_threads;
 use super::kmeans::{KMeansError, choose_k, kmeans_sampled, silhouette};
 use super::learner::{learner, soft_assignments};
 use super::neighbours::{NEIGHBOURS, PoolStates, STEPS, smooth};
@@ -197,7 +197,7 @@ pub fn cluster_input(
     // than cores: training splits its batches one slice a core, and idle workers
     // on the cores' other hardware threads took time from it (here, 4 threads on
     // 2 cores: pretraining 11.7 s against 9.6 s).
-    let threads = physical_cores().min(rayon::current_num_threads());
+    let threads = training_threads();
     if threads < rayon::current_num_threads() {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
